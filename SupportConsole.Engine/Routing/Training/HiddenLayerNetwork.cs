@@ -1,0 +1,287 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace SupportConsole.Engine.Routing.Training;
+
+/// <summary>
+/// One ReLU hidden layer over sparse n-gram features: hidden = relu(x * Embedding + HiddenBias),
+/// scores = hidden * Output + OutputBias. The embedding is laid out feature-major so a ticket only reads
+/// the rows of the n-grams it contains.
+/// </summary>
+internal sealed class HiddenLayerNetwork
+{
+    public HiddenLayerNetwork(int features, int hidden, int classes)
+    {
+        Features = features;
+        Hidden = hidden;
+        Classes = classes;
+        Embedding = new float[features * hidden];
+        HiddenBias = new float[hidden];
+        Output = new float[hidden * classes];
+        OutputBias = new float[classes];
+    }
+
+    public int Features { get; }
+
+    public int Hidden { get; }
+
+    public int Classes { get; }
+
+    public float[] Embedding { get; }
+
+    public float[] HiddenBias { get; }
+
+    public float[] Output { get; }
+
+    public float[] OutputBias { get; }
+
+    public void HiddenActivations(SparseMatrix x, int row, Span<float> hidden)
+    {
+        HiddenBias.CopyTo(hidden);
+        for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
+        {
+            TensorPrimitives.MultiplyAdd(Embedding.AsSpan(x.ColumnIndex[k] * Hidden, Hidden), x.Values[k], hidden, hidden);
+        }
+
+        TensorPrimitives.Max(hidden, 0f, hidden);
+    }
+
+    public void OutputScores(ReadOnlySpan<float> hidden, Span<float> scores)
+    {
+        OutputBias.CopyTo(scores);
+        for (var j = 0; j < Hidden; j++)
+        {
+            if (hidden[j] != 0f)
+            {
+                TensorPrimitives.MultiplyAdd(Output.AsSpan(j * Classes, Classes), hidden[j], scores, scores);
+            }
+        }
+    }
+
+    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes).</summary>
+    public float[] Scores(SparseMatrix x)
+    {
+        var scores = new float[x.Rows * Classes];
+        Parallel.For(0, x.Rows, () => new float[Hidden], (row, _, hidden) =>
+        {
+            HiddenActivations(x, row, hidden);
+            OutputScores(hidden, scores.AsSpan(row * Classes, Classes));
+            return hidden;
+        }, _ => { });
+        return scores;
+    }
+}
+
+/// <summary>Hyper-parameters of <see cref="HiddenLayerNetworkTrainer"/>.</summary>
+public sealed record HiddenLayerSettings
+{
+    public int Hidden { get; init; } = 128;
+
+    public int MaxEpochs { get; init; } = 12;
+
+    public int BatchSize { get; init; } = 64;
+
+    public float LearningRate { get; init; } = 0.002f;
+
+    public float Dropout { get; init; } = 0.2f;
+}
+
+/// <summary>Trains <see cref="HiddenLayerNetwork"/> with Adam on mini-batches; embedding rows are updated lazily (only rows a batch touched).</summary>
+internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, int seed)
+{
+    private const float Beta1 = 0.9f;
+    private const float Beta2 = 0.999f;
+    private const float Epsilon = 1e-8f;
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/> epochs. After each epoch <paramref name="afterEpoch"/> (if given) sees the
+    /// network; the trainer uses it to pick the epoch count on validation data.
+    /// </summary>
+    public HiddenLayerNetwork Fit(SparseMatrix x, int[] labels, int classes, int epochs,
+        Action<int, HiddenLayerNetwork>? afterEpoch = null, CancellationToken cancellationToken = default)
+    {
+        var hidden = settings.Hidden;
+        var network = new HiddenLayerNetwork(x.Columns, hidden, classes);
+        var random = new Random(seed);
+        Initialise(network.Embedding, Math.Sqrt(6.0 / (64 + hidden)), random);
+        Initialise(network.Output, Math.Sqrt(6.0 / (hidden + classes)), random);
+
+        var embeddingMoments = new AdamMoments(network.Embedding.Length);
+        var outputMoments = new AdamMoments(network.Output.Length);
+        var hiddenBiasMoments = new AdamMoments(hidden);
+        var outputBiasMoments = new AdamMoments(classes);
+        var lastTouched = new int[x.Columns];
+        var embeddingGradientSlot = new int[x.Columns];
+        Array.Fill(embeddingGradientSlot, -1);
+
+        var batchSize = settings.BatchSize;
+        var activations = new float[batchSize * hidden];
+        var hiddenGradients = new float[batchSize * hidden];
+        var scoreGradients = new float[batchSize * classes];
+        var outputGradient = new float[network.Output.Length];
+        var hiddenBiasGradient = new float[hidden];
+        var outputBiasGradient = new float[classes];
+        var touched = new List<int>();
+        var embeddingGradients = new List<float[]>();
+        var order = Enumerable.Range(0, x.Rows).ToArray();
+        var keep = 1f - settings.Dropout;
+        var step = 0;
+
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            random.Shuffle(order);
+            for (var start = 0; start < order.Length; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = Math.Min(batchSize, order.Length - start);
+                step++;
+                var currentStep = step;
+                Parallel.For(0, batch, () => new float[classes], (b, _, probabilities) =>
+                {
+                    var row = order[start + b];
+                    var h = activations.AsSpan(b * hidden, hidden);
+                    network.HiddenActivations(x, row, h);
+                    if (settings.Dropout > 0)
+                    {
+                        // Seeded per (step, slot): the same masks whatever the thread schedule or process.
+                        var mask = new Random(MixSeed(seed, currentStep, b));
+                        for (var j = 0; j < hidden; j++)
+                        {
+                            h[j] = mask.NextSingle() < settings.Dropout ? 0f : h[j] / keep;
+                        }
+                    }
+
+                    network.OutputScores(h, probabilities);
+                    TensorPrimitives.SoftMax(probabilities, probabilities);
+                    probabilities[labels[row]] -= 1f;
+                    var g = scoreGradients.AsSpan(b * classes, classes);
+                    TensorPrimitives.Multiply(probabilities, 1f / batch, g);
+                    var dh = hiddenGradients.AsSpan(b * hidden, hidden);
+                    for (var j = 0; j < hidden; j++)
+                    {
+                        // h[j] > 0 means the unit was active and kept; dividing by keep undoes the dropout scale.
+                        dh[j] = h[j] > 0f ? TensorPrimitives.Dot(network.Output.AsSpan(j * classes, classes), g) / keep : 0f;
+                    }
+
+                    return probabilities;
+                }, _ => { });
+
+                Array.Clear(outputGradient);
+                Array.Clear(hiddenBiasGradient);
+                Array.Clear(outputBiasGradient);
+                touched.Clear();
+                for (var b = 0; b < batch; b++)
+                {
+                    var row = order[start + b];
+                    var h = activations.AsSpan(b * hidden, hidden);
+                    var g = scoreGradients.AsSpan(b * classes, classes);
+                    var dh = hiddenGradients.AsSpan(b * hidden, hidden);
+                    for (var j = 0; j < hidden; j++)
+                    {
+                        if (h[j] != 0f)
+                        {
+                            var slice = outputGradient.AsSpan(j * classes, classes);
+                            TensorPrimitives.MultiplyAdd(g, h[j], slice, slice);
+                        }
+                    }
+
+                    TensorPrimitives.Add(outputBiasGradient, g, outputBiasGradient);
+                    TensorPrimitives.Add(hiddenBiasGradient, dh, hiddenBiasGradient);
+                    for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
+                    {
+                        var feature = x.ColumnIndex[k];
+                        if (lastTouched[feature] != currentStep)
+                        {
+                            lastTouched[feature] = currentStep;
+                            embeddingGradientSlot[feature] = touched.Count;
+                            if (embeddingGradients.Count == touched.Count)
+                            {
+                                embeddingGradients.Add(new float[hidden]);
+                            }
+
+                            Array.Clear(embeddingGradients[touched.Count]);
+                            touched.Add(feature);
+                        }
+
+                        var gradient = embeddingGradients[embeddingGradientSlot[feature]];
+                        TensorPrimitives.MultiplyAdd(dh, x.Values[k], gradient, gradient);
+                    }
+                }
+
+                var correction1 = 1f - MathF.Pow(Beta1, step);
+                var correction2 = 1f - MathF.Pow(Beta2, step);
+                var rate = settings.LearningRate;
+                outputMoments.Update(network.Output, outputGradient, 0, rate, correction1, correction2);
+                hiddenBiasMoments.Update(network.HiddenBias, hiddenBiasGradient, 0, rate, correction1, correction2);
+                outputBiasMoments.Update(network.OutputBias, outputBiasGradient, 0, rate, correction1, correction2);
+                Parallel.For(0, touched.Count, t =>
+                {
+                    var feature = touched[t];
+                    embeddingMoments.Update(network.Embedding.AsSpan(feature * hidden, hidden), embeddingGradients[t],
+                        feature * hidden, rate, correction1, correction2);
+                });
+            }
+
+            afterEpoch?.Invoke(epoch, network);
+        }
+
+        return network;
+    }
+
+    /// <summary>A stable hash of three integers (SplitMix64 finaliser); HashCode.Combine is randomised per process.</summary>
+    private static int MixSeed(int seed, int step, int slot)
+    {
+        var z = ((ulong)(uint)seed << 40) ^ ((ulong)(uint)step << 16) ^ (uint)slot;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9UL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebUL;
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
+    }
+
+    private static void Initialise(float[] weights, double scale, Random random)
+    {
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
+        }
+    }
+
+    private sealed class AdamMoments(int size)
+    {
+        private readonly float[] _mean = new float[size];
+        private readonly float[] _variance = new float[size];
+
+        public void Update(Span<float> weights, ReadOnlySpan<float> gradient, int offset, float rate, float correction1, float correction2)
+        {
+            var mean = _mean.AsSpan(offset, weights.Length);
+            var variance = _variance.AsSpan(offset, weights.Length);
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var width = Vector<float>.Count;
+                var b1 = new Vector<float>(Beta1);
+                var b2 = new Vector<float>(Beta2);
+                var c1 = new Vector<float>(1f / correction1);
+                var c2 = new Vector<float>(1f / correction2);
+                var eps = new Vector<float>(Epsilon);
+                var lr = new Vector<float>(rate);
+                for (; i <= weights.Length - width; i += width)
+                {
+                    var g = new Vector<float>(gradient[i..]);
+                    var m = (b1 * new Vector<float>(mean[i..])) + ((Vector<float>.One - b1) * g);
+                    var v = (b2 * new Vector<float>(variance[i..])) + ((Vector<float>.One - b2) * g * g);
+                    m.CopyTo(mean[i..]);
+                    v.CopyTo(variance[i..]);
+                    var w = new Vector<float>(weights[i..]) - (lr * (m * c1) / (Vector.SquareRoot(v * c2) + eps));
+                    w.CopyTo(weights[i..]);
+                }
+            }
+
+            for (; i < weights.Length; i++)
+            {
+                mean[i] = (Beta1 * mean[i]) + ((1f - Beta1) * gradient[i]);
+                variance[i] = (Beta2 * variance[i]) + ((1f - Beta2) * gradient[i] * gradient[i]);
+                weights[i] -= rate * (mean[i] / correction1) / (MathF.Sqrt(variance[i] / correction2) + Epsilon);
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Security.Cryptography;
+using System.Text;
+using SupportConsole.Engine.Routing.Calibration;
+
+namespace SupportConsole.Engine.Routing.Training;
+
+/// <summary>Everything that shapes a router training run.</summary>
+public sealed record RouterTrainingSettings
+{
+    public FeatureSettings Features { get; init; } = new();
+
+    public HiddenLayerSettings Network { get; init; } = new();
+
+    public CertificationSettings Certification { get; init; } = new();
+
+    /// <summary>L2 penalties tried for the softmax regression on the first fold's validation rows.</summary>
+    public IReadOnlyList<double> L2Grid { get; init; } = [3e-5, 1e-5, 3e-6];
+
+    /// <summary>Folds of the training data: each is held out once, giving out-of-fold predictions for every row.</summary>
+    public int Folds { get; init; } = 5;
+
+    public int Seed { get; init; } = 13;
+
+    /// <summary>Widest the linear member may be in the n-gram table; more intents than this are stored as a low-rank factor.</summary>
+    public int MaxLinearRank { get; init; } = 96;
+
+    public void Validate()
+    {
+        Features.Validate();
+        Certification.Validate();
+        if (Folds < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Folds), Folds, "must be at least 2");
+        }
+
+        if (L2Grid.Count == 0 || L2Grid.Any(l2 => l2 <= 0))
+        {
+            throw new ArgumentException("L2 grid must hold positive penalties", nameof(L2Grid));
+        }
+    }
+}
+
+/// <summary>
+/// Trains the intent router: an ensemble of a softmax regression and a one-hidden-layer network over word and
+/// character n-grams. Hyper-parameters are chosen on the first fold's validation rows; every fold then yields
+/// out-of-fold predictions on which the ensemble is calibrated (stacked temperature scaling) and the certification
+/// rule is chosen; finally both members are refitted on all rows.
+/// </summary>
+public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<string>? progress = null)
+{
+    public TrainedRouter Train(IReadOnlyList<LabelledText> examples, string dataSource, CancellationToken cancellationToken = default)
+    {
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        if (examples.Any(e => e.Category is null))
+        {
+            throw new ArgumentException("every training example needs a category", nameof(examples));
+        }
+
+        var labels = examples.Select(e => e.Category!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (labels.Length < 2)
+        {
+            throw new ArgumentException($"training data needs at least two intents, found {labels.Length}", nameof(examples));
+        }
+
+        var labelIndex = labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+        var y = examples.Select(e => labelIndex[e.Category!]).ToArray();
+        var texts = examples.Select(e => e.Text).ToArray();
+        var folds = StratifiedFolds(y, labels.Length, settings.Folds, settings.Seed);
+        Report($"{examples.Count} examples, {labels.Length} intents, {settings.Folds} folds, seed {settings.Seed}");
+
+        var heldOutScores = new[] { new float[y.Length * labels.Length], new float[y.Length * labels.Length] };
+        double chosenL2 = 0;
+        var chosenEpochs = 0;
+        var search = new List<HyperParameterTrial>();
+        for (var fold = 0; fold < settings.Folds; fold++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var trainRows = Enumerable.Range(0, y.Length).Where(i => folds[i] != fold).ToArray();
+            var validRows = Enumerable.Range(0, y.Length).Where(i => folds[i] == fold).ToArray();
+            var vocabulary = FeatureVocabulary.Build(trainRows.Select(i => texts[i]).ToList(), settings.Features);
+            var xTrain = Vectorize(vocabulary, trainRows.Select(i => texts[i]).ToList());
+            var xValid = Vectorize(vocabulary, validRows.Select(i => texts[i]).ToList());
+            var yTrain = trainRows.Select(i => y[i]).ToArray();
+            var yValid = validRows.Select(i => y[i]).ToArray();
+
+            float[] linearScores, networkScores;
+            if (fold == 0)
+            {
+                (chosenL2, linearScores) = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
+                (chosenEpochs, networkScores) = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
+                Report($"chose l2={chosenL2:G2} and {chosenEpochs} epochs on fold 0 validation ({validRows.Length} rows)");
+            }
+            else
+            {
+                linearScores = new SoftmaxRegressionTrainer(chosenL2).Fit(xTrain, yTrain, labels.Length, cancellationToken: cancellationToken).Scores(xValid);
+                networkScores = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed + fold)
+                    .Fit(xTrain, yTrain, labels.Length, chosenEpochs, cancellationToken: cancellationToken).Scores(xValid);
+            }
+
+            for (var r = 0; r < validRows.Length; r++)
+            {
+                linearScores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[0].AsSpan(validRows[r] * labels.Length));
+                networkScores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[1].AsSpan(validRows[r] * labels.Length));
+            }
+
+            Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy linear {Accuracy(linearScores, yValid, labels.Length):F4}, "
+                + $"network {Accuracy(networkScores, yValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
+
+        var uncalibratedWeights = new[] { 0.5, 0.5 };
+        var weights = StackedTemperatureScaling.Fit(heldOutScores, y, labels.Length);
+        var before = StackedTemperatureScaling.Probabilities(heldOutScores, y.Length, labels.Length, uncalibratedWeights);
+        var after = StackedTemperatureScaling.Probabilities(heldOutScores, y.Length, labels.Length, weights);
+        var heldOut = Enumerable.Range(0, y.Length).Select(i =>
+        {
+            var row = after.AsSpan(i * labels.Length, labels.Length);
+            var predicted = TensorPrimitives.IndexOfMax(row);
+            return new HeldOutPrediction(folds[i], y[i], predicted, row[predicted]);
+        }).ToList();
+        var certification = CertificationRuleBuilder.Build(heldOut, labels, settings.Certification);
+        var heldOutMetrics = new HeldOutMetrics
+        {
+            Rows = y.Length,
+            Accuracy = heldOut.Count(p => p.Correct) / (double)y.Length,
+            MacroF1 = ClassificationMetrics.MacroF1(y, heldOut.Select(p => p.Predicted).ToArray(), labels.Length),
+            LogLossBeforeCalibration = StackedTemperatureScaling.LogLoss(heldOutScores, y, labels.Length, uncalibratedWeights),
+            LogLossAfterCalibration = StackedTemperatureScaling.LogLoss(heldOutScores, y, labels.Length, weights),
+            ExpectedCalibrationErrorBefore = CalibrationError.Expected(TopConfidence(before, y, labels.Length)),
+            ExpectedCalibrationErrorAfter = CalibrationError.Expected(heldOut.Select(p => (p.Confidence, p.Correct)).ToList()),
+            CertifiedCoverage = certification.HeldOutCoverage,
+            CertifiedPrecision = certification.HeldOutCertified == 0 ? 0
+                : 1 - (certification.HeldOutCertifiedErrors / (double)certification.HeldOutCertified),
+        };
+        Report($"held-out: accuracy {heldOutMetrics.Accuracy:F4}, macro-F1 {heldOutMetrics.MacroF1:F4}, "
+            + $"ECE {heldOutMetrics.ExpectedCalibrationErrorBefore:F4} -> {heldOutMetrics.ExpectedCalibrationErrorAfter:F4}, "
+            + $"certified {heldOutMetrics.CertifiedCoverage:P1} at precision {heldOutMetrics.CertifiedPrecision:P2} "
+            + $"(lower bound {certification.PrecisionLowerBound:F4})");
+
+        Report("refitting on all rows");
+        var fullVocabulary = FeatureVocabulary.Build(texts, settings.Features);
+        var xAll = Vectorize(fullVocabulary, texts);
+        var linear = new SoftmaxRegressionTrainer(chosenL2).Fit(xAll, y, labels.Length, cancellationToken: cancellationToken);
+        var network = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed)
+            .Fit(xAll, y, labels.Length, chosenEpochs, cancellationToken: cancellationToken);
+        Report($"trained in {clock.Elapsed.TotalSeconds:F1} s");
+
+        var training = new TrainingSummary
+        {
+            DataSource = dataSource,
+            DataSha256 = DataHash(examples),
+            Examples = examples.Count,
+            Seed = settings.Seed,
+            Folds = settings.Folds,
+            L2Penalty = chosenL2,
+            Epochs = chosenEpochs,
+            HyperParameterSearch = search,
+            DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+        };
+        return TrainedRouter.Create(labels, fullVocabulary, linear, network, weights, certification, settings, training, heldOutMetrics);
+    }
+
+    private (double L2, float[] Scores) SearchL2(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,
+        List<HyperParameterTrial> search, CancellationToken cancellationToken)
+    {
+        LinearSoftmaxModel? previous = null;
+        (double L2, float[] Scores, double Accuracy, double LogLoss) best = (0, [], -1, double.MaxValue);
+        foreach (var l2 in settings.L2Grid.OrderDescending())
+        {
+            // Strongest penalty first, each fit warm-started from the previous one.
+            previous = new SoftmaxRegressionTrainer(l2).Fit(xTrain, yTrain, classes, previous, cancellationToken);
+            var scores = previous.Scores(xValid);
+            var accuracy = Accuracy(scores, yValid, classes);
+            var logLoss = StackedTemperatureScaling.LogLoss([scores], yValid, classes, [1.0]);
+            search.Add(new HyperParameterTrial("softmax-regression", $"l2={l2:G2}", accuracy, logLoss));
+            Report($"  softmax regression l2={l2:G2}: validation accuracy {accuracy:F4}, log-loss {logLoss:F4}");
+            if (accuracy > best.Accuracy || (accuracy == best.Accuracy && logLoss < best.LogLoss))
+            {
+                best = (l2, scores, accuracy, logLoss);
+            }
+        }
+
+        return (best.L2, best.Scores);
+    }
+
+    private (int Epochs, float[] Scores) SearchEpochs(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,
+        List<HyperParameterTrial> search, CancellationToken cancellationToken)
+    {
+        (int Epochs, float[] Scores, double Accuracy) best = (0, [], -1);
+        new HiddenLayerNetworkTrainer(settings.Network, settings.Seed).Fit(xTrain, yTrain, classes, settings.Network.MaxEpochs,
+            (epoch, network) =>
+            {
+                var scores = network.Scores(xValid);
+                var accuracy = Accuracy(scores, yValid, classes);
+                var logLoss = StackedTemperatureScaling.LogLoss([scores], yValid, classes, [1.0]);
+                search.Add(new HyperParameterTrial("hidden-layer", $"epochs={epoch}", accuracy, logLoss));
+                Report($"  hidden layer epoch {epoch}: validation accuracy {accuracy:F4}, log-loss {logLoss:F4}");
+                if (accuracy > best.Accuracy)
+                {
+                    best = (epoch, scores, accuracy);
+                }
+            }, cancellationToken);
+        return (best.Epochs, best.Scores);
+    }
+
+    internal static SparseMatrix Vectorize(FeatureVocabulary vocabulary, IReadOnlyList<string> texts)
+    {
+        var rows = new SparseVector[texts.Count];
+        Parallel.For(0, texts.Count, i => rows[i] = vocabulary.Vectorize(texts[i]));
+        return SparseMatrix.FromRows(rows, vocabulary.Count);
+    }
+
+    /// <summary>Assigns each row a fold so that every intent is spread evenly over the folds.</summary>
+    internal static int[] StratifiedFolds(int[] labels, int classes, int folds, int seed)
+    {
+        var random = new Random(seed);
+        var assignment = new int[labels.Length];
+        var offset = 0;
+        for (var k = 0; k < classes; k++)
+        {
+            var rows = Enumerable.Range(0, labels.Length).Where(i => labels[i] == k).ToArray();
+            random.Shuffle(rows);
+            for (var r = 0; r < rows.Length; r++)
+            {
+                assignment[rows[r]] = (offset + r) % folds;
+            }
+
+            offset += rows.Length;
+        }
+
+        return assignment;
+    }
+
+    /// <summary>SHA-256 of the examples as used (text and category per line), independent of CSV quoting or line endings.</summary>
+    internal static string DataHash(IReadOnlyList<LabelledText> examples)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var example in examples)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(example.Text.ReplaceLineEndings("\n")));
+            hash.AppendData("\t"u8);
+            hash.AppendData(Encoding.UTF8.GetBytes(example.Category ?? string.Empty));
+            hash.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static double Accuracy(float[] scores, int[] labels, int classes)
+    {
+        var correct = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            correct += TensorPrimitives.IndexOfMax(scores.AsSpan(i * classes, classes)) == labels[i] ? 1 : 0;
+        }
+
+        return correct / (double)labels.Length;
+    }
+
+    private static List<(double, bool)> TopConfidence(float[] probabilities, int[] labels, int classes) =>
+        [.. Enumerable.Range(0, labels.Length).Select(i =>
+        {
+            var row = probabilities.AsSpan(i * classes, classes);
+            var predicted = TensorPrimitives.IndexOfMax(row);
+            return ((double)row[predicted], predicted == labels[i]);
+        })];
+
+    private void Report(string message) => progress?.Report(message);
+}

@@ -1,0 +1,239 @@
+using System.Numerics.Tensors;
+
+namespace SupportConsole.Engine.Routing.Training;
+
+/// <summary>A multinomial linear model over sparse features: weights laid out feature-major ([feature, class]).</summary>
+internal sealed class LinearSoftmaxModel(int features, int classes)
+{
+    public int Features { get; } = features;
+
+    public int Classes { get; } = classes;
+
+    /// <summary>Weights then biases, one flat buffer so the optimiser sees a single parameter vector.</summary>
+    public float[] Parameters { get; } = new float[(features * classes) + classes];
+
+    public Span<float> Weights(int feature) => Parameters.AsSpan(feature * Classes, Classes);
+
+    public Span<float> Bias => Parameters.AsSpan(Features * Classes, Classes);
+
+    public void Scores(SparseMatrix x, int row, Span<float> scores)
+    {
+        Bias.CopyTo(scores);
+        for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
+        {
+            TensorPrimitives.MultiplyAdd(Weights(x.ColumnIndex[k]), x.Values[k], scores, scores);
+        }
+    }
+
+    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes).</summary>
+    public float[] Scores(SparseMatrix x)
+    {
+        var scores = new float[x.Rows * Classes];
+        Parallel.For(0, x.Rows, row => Scores(x, row, scores.AsSpan(row * Classes, Classes)));
+        return scores;
+    }
+}
+
+/// <summary>Fits <see cref="LinearSoftmaxModel"/> by L-BFGS on mean cross-entropy plus an L2 penalty on the weights.</summary>
+internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIterations = 300, double tolerance = 1e-6, int history = 8)
+{
+    // Fixed work partitions keep every sum in the same order whatever the core count, so training is deterministic.
+    private const int Partitions = 32;
+
+    public double L2Penalty { get; } = l2Penalty;
+
+    public int IterationsRun { get; private set; }
+
+    public double FinalLoss { get; private set; }
+
+    public LinearSoftmaxModel Fit(SparseMatrix x, int[] labels, int classes, LinearSoftmaxModel? warmStart = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (labels.Length != x.Rows)
+        {
+            throw new ArgumentException($"{labels.Length} labels for {x.Rows} rows", nameof(labels));
+        }
+
+        var model = new LinearSoftmaxModel(x.Columns, classes);
+        warmStart?.Parameters.CopyTo(model.Parameters, 0);
+        var objective = new Objective(x, labels, classes, L2Penalty);
+        Minimise(objective, model.Parameters, cancellationToken);
+        return model;
+    }
+
+    private void Minimise(Objective objective, float[] parameters, CancellationToken cancellationToken)
+    {
+        var n = parameters.Length;
+        var gradient = new float[n];
+        var loss = objective.Evaluate(parameters, gradient);
+        var direction = new float[n];
+        var candidate = new float[n];
+        var candidateGradient = new float[n];
+        var steps = new List<float[]>();
+        var gradientChanges = new List<float[]>();
+        var curvatures = new List<double>();
+        var alphas = new double[history];
+
+        for (IterationsRun = 0; IterationsRun < maxIterations; IterationsRun++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Two-loop recursion: direction = -H * gradient.
+            gradient.CopyTo(direction, 0);
+            for (var i = steps.Count - 1; i >= 0; i--)
+            {
+                alphas[i] = TensorPrimitives.Dot(steps[i], direction) / curvatures[i];
+                TensorPrimitives.MultiplyAdd(gradientChanges[i], (float)-alphas[i], direction, direction);
+            }
+
+            if (steps.Count > 0)
+            {
+                var last = steps.Count - 1;
+                var gamma = curvatures[last] / TensorPrimitives.Dot(gradientChanges[last], gradientChanges[last]);
+                TensorPrimitives.Multiply(direction, (float)gamma, direction);
+            }
+            else
+            {
+                TensorPrimitives.Multiply(direction, (float)(1.0 / Math.Max(1.0, TensorPrimitives.Norm(gradient))), direction);
+            }
+
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var beta = TensorPrimitives.Dot(gradientChanges[i], direction) / curvatures[i];
+                TensorPrimitives.MultiplyAdd(steps[i], (float)(alphas[i] - beta), direction, direction);
+            }
+
+            TensorPrimitives.Negate(direction, direction);
+            var slope = (double)TensorPrimitives.Dot(direction, gradient);
+            if (slope >= 0)
+            {
+                // Not a descent direction (numerical trouble): restart from steepest descent.
+                steps.Clear();
+                gradientChanges.Clear();
+                curvatures.Clear();
+                TensorPrimitives.Multiply(gradient, -1f / Math.Max(1f, TensorPrimitives.Norm(gradient)), direction);
+                slope = TensorPrimitives.Dot(direction, gradient);
+            }
+
+            // Backtracking line search with the Armijo condition.
+            var step = 1.0;
+            double candidateLoss;
+            while (true)
+            {
+                TensorPrimitives.MultiplyAdd(direction, (float)step, parameters, candidate);
+                candidateLoss = objective.Evaluate(candidate, candidateGradient);
+                if (candidateLoss <= loss + (1e-4 * step * slope) || step < 1e-10)
+                {
+                    break;
+                }
+
+                step *= 0.5;
+            }
+
+            var s = steps.Count == history ? steps[0] : new float[n];
+            var y = gradientChanges.Count == history ? gradientChanges[0] : new float[n];
+            if (steps.Count == history)
+            {
+                steps.RemoveAt(0);
+                gradientChanges.RemoveAt(0);
+                curvatures.RemoveAt(0);
+            }
+
+            TensorPrimitives.Subtract(candidate, parameters, s);
+            TensorPrimitives.Subtract(candidateGradient, gradient, y);
+            var curvature = (double)TensorPrimitives.Dot(s, y);
+            if (curvature > 1e-12)
+            {
+                steps.Add(s);
+                gradientChanges.Add(y);
+                curvatures.Add(curvature);
+            }
+
+            var improvement = loss - candidateLoss;
+            candidate.CopyTo(parameters, 0);
+            candidateGradient.CopyTo(gradient, 0);
+            loss = candidateLoss;
+            if (improvement >= 0 && improvement <= tolerance * Math.Max(1.0, Math.Abs(loss)))
+            {
+                IterationsRun++;
+                break;
+            }
+        }
+
+        FinalLoss = loss;
+    }
+
+    /// <summary>Mean cross-entropy over rows plus (l2 / 2) * |W|^2, and its gradient.</summary>
+    private sealed class Objective(SparseMatrix x, int[] labels, int classes, double l2)
+    {
+        private readonly float[] _rowGradients = new float[x.Rows * classes];
+        private readonly double[] _partitionLoss = new double[Partitions];
+
+        public double Evaluate(float[] parameters, float[] gradient)
+        {
+            var model = new ParameterView(parameters, x.Columns, classes);
+            var invRows = 1f / x.Rows;
+            Parallel.For(0, Partitions, partition =>
+            {
+                var (from, to) = Range(x.Rows, partition);
+                var scores = new float[classes];
+                var lossSum = 0.0;
+                for (var row = from; row < to; row++)
+                {
+                    model.Scores(x, row, scores);
+                    var max = TensorPrimitives.Max(scores);
+                    TensorPrimitives.Subtract(scores, max, scores);
+                    TensorPrimitives.Exp(scores, scores);
+                    var total = TensorPrimitives.Sum(scores);
+                    lossSum += Math.Log(total) - Math.Log(Math.Max(scores[labels[row]], float.Epsilon));
+                    var rowGradient = _rowGradients.AsSpan(row * classes, classes);
+                    TensorPrimitives.Multiply(scores, invRows / total, rowGradient);
+                    rowGradient[labels[row]] -= invRows;
+                }
+
+                _partitionLoss[partition] = lossSum;
+            });
+
+            Parallel.For(0, Partitions, partition =>
+            {
+                var (from, to) = Range(x.Columns, partition);
+                for (var feature = from; feature < to; feature++)
+                {
+                    var featureGradient = gradient.AsSpan(feature * classes, classes);
+                    TensorPrimitives.Multiply(parameters.AsSpan(feature * classes, classes), (float)l2, featureGradient);
+                    for (var k = x.ColumnStart[feature]; k < x.ColumnStart[feature + 1]; k++)
+                    {
+                        TensorPrimitives.MultiplyAdd(_rowGradients.AsSpan(x.RowIndex[k] * classes, classes), x.ColumnValues[k],
+                            featureGradient, featureGradient);
+                    }
+                }
+            });
+
+            var biasGradient = gradient.AsSpan(x.Columns * classes, classes);
+            biasGradient.Clear();
+            for (var row = 0; row < x.Rows; row++)
+            {
+                TensorPrimitives.Add(biasGradient, _rowGradients.AsSpan(row * classes, classes), biasGradient);
+            }
+
+            var weights = parameters.AsSpan(0, x.Columns * classes);
+            var penalty = 0.5 * l2 * TensorPrimitives.Dot(weights, weights);
+            return (_partitionLoss.Sum() / x.Rows) + penalty;
+        }
+
+        private static (int From, int To) Range(int count, int partition) =>
+            ((int)((long)count * partition / Partitions), (int)((long)count * (partition + 1) / Partitions));
+    }
+
+    private readonly struct ParameterView(float[] parameters, int features, int classes)
+    {
+        public void Scores(SparseMatrix x, int row, Span<float> scores)
+        {
+            parameters.AsSpan(features * classes, classes).CopyTo(scores);
+            for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
+            {
+                TensorPrimitives.MultiplyAdd(parameters.AsSpan(x.ColumnIndex[k] * classes, classes), x.Values[k], scores, scores);
+            }
+        }
+    }
+}
