@@ -19,7 +19,7 @@ public sealed record RouterTrainingSettings
     public IReadOnlyList<double> L2Grid { get; init; } = [3e-5, 1e-5, 3e-6];
 
     /// <summary>Folds of the training data: each is held out once, giving out-of-fold predictions for every row.</summary>
-    public int Folds { get; init; } = 5;
+    public int Folds { get; init; } = 10;
 
     public int Seed { get; init; } = 13;
 
@@ -50,6 +50,8 @@ public sealed record RouterTrainingSettings
 /// </summary>
 public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<string>? progress = null)
 {
+    private readonly Lock _reportLock = new();
+
     public TrainedRouter Train(IReadOnlyList<LabelledText> examples, string dataSource, CancellationToken cancellationToken = default)
     {
         settings.Validate();
@@ -72,12 +74,33 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         Report($"{examples.Count} examples, {labels.Length} intents, {settings.Folds} folds, seed {settings.Seed}");
 
         var heldOutScores = new[] { new float[y.Length * labels.Length], new float[y.Length * labels.Length] };
-        double chosenL2 = 0;
-        var chosenEpochs = 0;
         var search = new List<HyperParameterTrial>();
-        for (var fold = 0; fold < settings.Folds; fold++)
+        var (chosenL2, chosenEpochs) = RunFold(0, null);
+        Report($"chose l2={chosenL2:G2} and {chosenEpochs} epochs on fold 1 validation rows");
+
+        // The other folds and the final refit are independent: run them two at a time (each is itself parallel
+        // inside, but not enough to keep both cores busy). Every result lands in its own slot: deterministic.
+        FeatureVocabulary? fullVocabulary = null;
+        LinearSoftmaxModel? linear = null;
+        HiddenLayerNetwork? network = null;
+        Parallel.For(0, settings.Folds, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, task =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (task > 0)
+            {
+                RunFold(task, (chosenL2, chosenEpochs));
+                return;
+            }
+
+            fullVocabulary = FeatureVocabulary.Build(texts, settings.Features);
+            var xAll = Vectorize(fullVocabulary, texts);
+            linear = new SoftmaxRegressionTrainer(chosenL2).Fit(xAll, y, labels.Length, cancellationToken: cancellationToken);
+            network = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed).Fit(xAll, y, labels.Length, chosenEpochs,
+                cancellationToken: cancellationToken);
+            Report($"refitted on all {y.Length} rows ({clock.Elapsed.TotalSeconds:F0} s)");
+        });
+
+        (double L2, int Epochs) RunFold(int fold, (double L2, int Epochs)? chosen)
+        {
             var trainRows = Enumerable.Range(0, y.Length).Where(i => folds[i] != fold).ToArray();
             var validRows = Enumerable.Range(0, y.Length).Where(i => folds[i] == fold).ToArray();
             var vocabulary = FeatureVocabulary.Build(trainRows.Select(i => texts[i]).ToList(), settings.Features);
@@ -87,17 +110,19 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             var yValid = validRows.Select(i => y[i]).ToArray();
 
             float[] linearScores, networkScores;
-            if (fold == 0)
+            double l2;
+            int epochs;
+            if (chosen is null)
             {
-                (chosenL2, linearScores) = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
-                (chosenEpochs, networkScores) = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
-                Report($"chose l2={chosenL2:G2} and {chosenEpochs} epochs on fold 0 validation ({validRows.Length} rows)");
+                (l2, linearScores) = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
+                (epochs, networkScores) = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
             }
             else
             {
-                linearScores = new SoftmaxRegressionTrainer(chosenL2).Fit(xTrain, yTrain, labels.Length, cancellationToken: cancellationToken).Scores(xValid);
+                (l2, epochs) = chosen.Value;
+                linearScores = new SoftmaxRegressionTrainer(l2).Fit(xTrain, yTrain, labels.Length, cancellationToken: cancellationToken).Scores(xValid);
                 networkScores = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed + fold)
-                    .Fit(xTrain, yTrain, labels.Length, chosenEpochs, cancellationToken: cancellationToken).Scores(xValid);
+                    .Fit(xTrain, yTrain, labels.Length, epochs, cancellationToken: cancellationToken).Scores(xValid);
             }
 
             for (var r = 0; r < validRows.Length; r++)
@@ -108,6 +133,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
 
             Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy linear {Accuracy(linearScores, yValid, labels.Length):F4}, "
                 + $"network {Accuracy(networkScores, yValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+            return (l2, epochs);
         }
 
         var uncalibratedWeights = new[] { 0.5, 0.5 };
@@ -139,12 +165,6 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             + $"certified {heldOutMetrics.CertifiedCoverage:P1} at precision {heldOutMetrics.CertifiedPrecision:P2} "
             + $"(lower bound {certification.PrecisionLowerBound:F4})");
 
-        Report("refitting on all rows");
-        var fullVocabulary = FeatureVocabulary.Build(texts, settings.Features);
-        var xAll = Vectorize(fullVocabulary, texts);
-        var linear = new SoftmaxRegressionTrainer(chosenL2).Fit(xAll, y, labels.Length, cancellationToken: cancellationToken);
-        var network = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed)
-            .Fit(xAll, y, labels.Length, chosenEpochs, cancellationToken: cancellationToken);
         Report($"trained in {clock.Elapsed.TotalSeconds:F1} s");
 
         var training = new TrainingSummary
@@ -159,7 +179,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             HyperParameterSearch = search,
             DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        return TrainedRouter.Create(labels, fullVocabulary, linear, network, weights, certification, settings, training, heldOutMetrics);
+        return TrainedRouter.Create(labels, fullVocabulary!, linear!, network!, weights, certification, settings, training, heldOutMetrics);
     }
 
     private (double L2, float[] Scores) SearchL2(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,
@@ -267,5 +287,11 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             return ((double)row[predicted], predicted == labels[i]);
         })];
 
-    private void Report(string message) => progress?.Report(message);
+    private void Report(string message)
+    {
+        lock (_reportLock)
+        {
+            progress?.Report(message);
+        }
+    }
 }
