@@ -1,25 +1,12 @@
+using SupportConsole;
 using SupportConsole.Cli;
-using SupportConsole.Components;
 
 if (SupportConsoleCommandLine.IsCommand(args))
 {
     return await SupportConsoleCommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-
-var app = builder.Build();
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
-}
-
-app.UseAntiforgery();
-app.MapStaticAssets();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-
+var app = SupportConsoleApp.Build(args);
 await app.RunAsync();
 return 0;
 

@@ -5,7 +5,13 @@ using CsvHelper.Configuration;
 namespace SupportConsole.Engine.Routing;
 
 /// <summary>One ticket text with its intent, if known.</summary>
-public sealed record LabelledText(string Text, string? Category);
+public sealed record LabelledText(string Text, string? Category)
+{
+    /// <summary>Every field of the row by (lower-case) header name, for files with more columns than text and category.</summary>
+    public IReadOnlyDictionary<string, string> Columns { get; init; } = new Dictionary<string, string>();
+
+    public string? Column(string name) => Columns.TryGetValue(name.ToLowerInvariant(), out var value) && value.Length > 0 ? value : null;
+}
 
 /// <summary>A data file the engine cannot use; the message names the file and the line.</summary>
 public sealed class DataFileException(string message, Exception? inner = null) : Exception(message, inner);
@@ -72,7 +78,13 @@ public static class LabelledTicketCsv
                     throw new DataFileException($"{source}: line {line} has an empty category");
                 }
 
-                rows.Add(new LabelledText(text, string.IsNullOrEmpty(category) ? null : category));
+                var columns = new Dictionary<string, string>(header.Length);
+                for (var i = 0; i < header.Length; i++)
+                {
+                    columns[header[i].Trim().ToLowerInvariant()] = csv.GetField(i) ?? string.Empty;
+                }
+
+                rows.Add(new LabelledText(text, string.IsNullOrEmpty(category) ? null : category) { Columns = columns });
             }
 
             return rows;

@@ -32,6 +32,24 @@ public sealed record RouterModelCard
 
     public required CertificationRule Certification { get; init; }
 
+    /// <summary>The same rule chosen for other precision targets (see <see cref="CertificationFor"/>).</summary>
+    public IReadOnlyList<CertificationRule> AlternativeCertifications { get; init; } = [];
+
+    /// <summary>
+    /// The rule for <paramref name="targetPrecision"/>: the card's own rule for its target, else the least strict
+    /// alternative whose target is at least as high, else (no stricter rule) the strictest one there is.
+    /// </summary>
+    public CertificationRule CertificationFor(double targetPrecision)
+    {
+        if (Math.Abs(targetPrecision - Certification.TargetPrecision) < 1e-9)
+        {
+            return Certification;
+        }
+
+        var rules = AlternativeCertifications.Append(Certification).OrderBy(r => r.TargetPrecision).ToList();
+        return rules.FirstOrDefault(r => r.TargetPrecision >= targetPrecision - 1e-9) ?? rules[^1];
+    }
+
     public required OnnxSummary Onnx { get; init; }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)

@@ -12,7 +12,7 @@ public static class SupportConsoleCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    private static readonly HashSet<string> Verbs = ["router"];
+    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench"];
 
     /// <summary>True when the arguments name a verb; anything else (such as --urls) is for the web host.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -24,6 +24,10 @@ public static class SupportConsoleCommandLine
         var root = new RootCommand("SupportConsole: the support-operations console and its routing engine.")
         {
             RouterCommands.Create(output),
+            RetrievalCommands.Embedder(output),
+            RetrievalCommands.Retrieval(output),
+            TicketCommands.Create(output),
+            BenchCommands.Create(output),
         };
 
         var parse = root.Parse(args);
@@ -38,7 +42,9 @@ public static class SupportConsoleCommandLine
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is DataFileException or RouterModelException or ArgumentException or IOException
-                                       or UnauthorizedAccessException)
+                                       or UnauthorizedAccessException or Engine.Retrieval.KbFormatException
+                                       or Engine.Retrieval.EmbedderModelException
+                                       or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {FirstLine(e.Message)}");
             return Failure;

@@ -15,6 +15,12 @@ public sealed record RouterTrainingSettings
 
     public CertificationSettings Certification { get; init; } = new();
 
+    /// <summary>
+    /// More precision targets to certify for besides <see cref="CertificationSettings.TargetPrecision"/>; the card keeps a
+    /// rule for each, so a tenant can ask for a stricter promise at run time without retraining.
+    /// </summary>
+    public IReadOnlyList<double> AlternativeTargets { get; init; } = [0.95, 0.97, 0.985, 0.99];
+
     /// <summary>L2 penalties tried for the softmax regression on the first fold's validation rows.</summary>
     public IReadOnlyList<double> L2Grid { get; init; } = [3e-5, 1e-5, 3e-6];
 
@@ -147,6 +153,10 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             return new HeldOutPrediction(folds[i], y[i], predicted, row[predicted]);
         }).ToList();
         var certification = CertificationRuleBuilder.Build(heldOut, labels, settings.Certification);
+        IReadOnlyList<CertificationRule> alternatives = [.. settings.AlternativeTargets
+            .Where(t => t != settings.Certification.TargetPrecision && t is > 0 and < 1)
+            .Distinct().Order()
+            .Select(t => CertificationRuleBuilder.Build(heldOut, labels, settings.Certification with { TargetPrecision = t }))];
         var heldOutMetrics = new HeldOutMetrics
         {
             Rows = y.Length,
@@ -179,7 +189,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             HyperParameterSearch = search,
             DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
-        return TrainedRouter.Create(labels, fullVocabulary!, linear!, network!, weights, certification, settings, training, heldOutMetrics);
+        return TrainedRouter.Create(labels, fullVocabulary!, linear!, network!, weights, certification, alternatives, settings, training,
+            heldOutMetrics);
     }
 
     private (double L2, float[] Scores) SearchL2(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,

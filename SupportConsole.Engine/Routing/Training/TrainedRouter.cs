@@ -27,6 +27,7 @@ public sealed class TrainedRouter
 
     internal static TrainedRouter Create(IReadOnlyList<string> labels, FeatureVocabulary vocabulary, LinearSoftmaxModel linear,
         HiddenLayerNetwork network, IReadOnlyList<double> memberWeights, CertificationRule certification,
+        IReadOnlyList<CertificationRule> alternativeCertifications,
         RouterTrainingSettings settings, TrainingSummary training, HeldOutMetrics validation)
     {
         var classes = labels.Count;
@@ -100,6 +101,7 @@ public sealed class TrainedRouter
             Validation = validation,
             Calibration = new CalibrationSummary { MemberWeights = memberWeights },
             Certification = certification,
+            AlternativeCertifications = alternativeCertifications,
             Onnx = new OnnxSummary { Sha256 = sha, VocabularySize = vocabulary.Count },
         };
         return new TrainedRouter(weights, onnx, card);

@@ -1,0 +1,107 @@
+using System.Globalization;
+using SupportConsole.Engine.Routing;
+
+namespace SupportConsole.Engine.Pipeline;
+
+/// <summary>What the gate looks at for one ticket.</summary>
+public sealed record GateInput(
+    RoutePrediction Route,
+    double? CertificationThreshold,
+    IntentPolicy? Policy,
+    bool HasDraft,
+    bool DraftFromCloud,
+    double? Groundedness,
+    IReadOnlyList<HardRuleDefinition> HardRulesFired,
+    decimal CostSoFarUsd,
+    GateSettings Settings);
+
+/// <summary>The gate's verdict: the band, the policy's band before the overrides, and every reason that applied.</summary>
+public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<DecisionReason> Reasons);
+
+/// <summary>
+/// Band = per-intent policy and confidence thresholds, then the overrides in this order: hard rules escalate; the
+/// kill switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling
+/// hands the ticket to a person. Every rule that fired is kept as a reason.
+/// </summary>
+public static class BandGate
+{
+    /// <summary>Policy for an intent nobody configured: an agent looks at it.</summary>
+    public static readonly IntentPolicy DefaultPolicy = new(Band.Suggest, 0.5, null);
+
+    public static GateDecision Decide(GateInput input)
+    {
+        var reasons = new List<DecisionReason>();
+        var policy = input.Policy ?? DefaultPolicy;
+        var route = input.Route;
+        var confidence = route.Confidence.ToString("0.000", CultureInfo.InvariantCulture);
+        reasons.Add(new("policy", $"intent {route.Intent}: policy band {policy.Band.ToString().ToLowerInvariant()}"
+            + (input.Policy is null ? " (no policy configured, default)" : string.Empty)));
+
+        var band = policy.Band;
+        if (band == Band.Auto)
+        {
+            if (!route.Certified)
+            {
+                band = Band.Suggest;
+                reasons.Add(new("not-certified", input.CertificationThreshold is { } t
+                    ? $"confidence {confidence} is under the intent's certification threshold {t:0.000}"
+                    : $"the router does not certify intent {route.Intent}"));
+            }
+            else if (policy.AutoThreshold is { } autoThreshold && route.Confidence < autoThreshold)
+            {
+                band = Band.Suggest;
+                reasons.Add(new("below-auto-threshold", $"confidence {confidence} is under the auto threshold {autoThreshold:0.000}"));
+            }
+            else
+            {
+                reasons.Add(new("certified", $"confidence {confidence} is certified for intent {route.Intent}"));
+            }
+        }
+
+        if (band == Band.Suggest && route.Confidence < policy.SuggestThreshold)
+        {
+            band = Band.Escalate;
+            reasons.Add(new("below-suggest-threshold", $"confidence {confidence} is under the suggest threshold {policy.SuggestThreshold:0.000}"));
+        }
+
+        if (band != Band.Escalate && !input.HasDraft)
+        {
+            band = Band.Escalate;
+            reasons.Add(new("no-draft", route.Certified
+                ? "no approved template could be filled for this intent"
+                : "uncertified and no cloud model drafted a reply"));
+        }
+        else if (input.DraftFromCloud && band == Band.Auto)
+        {
+            band = Band.Suggest;
+            reasons.Add(new("cloud-draft", "a cloud-model draft always goes to an agent"));
+        }
+
+        foreach (var rule in input.HardRulesFired)
+        {
+            band = Band.Escalate;
+            reasons.Add(new($"hard-rule:{rule.Id}", rule.Description));
+        }
+
+        if (input.Settings.KillSwitchEngaged && band == Band.Auto)
+        {
+            band = Band.Suggest;
+            reasons.Add(new("kill-switch", "auto-resolve is paused by the kill switch"));
+        }
+
+        if (band == Band.Auto && (input.Groundedness ?? 0) < input.Settings.GroundednessFloor)
+        {
+            band = Band.Suggest;
+            reasons.Add(new("groundedness-below-floor",
+                $"groundedness {input.Groundedness ?? 0:0.000} is under the floor {input.Settings.GroundednessFloor:0.000}"));
+        }
+
+        if (input.CostSoFarUsd > input.Settings.CostCeilingUsd)
+        {
+            band = Band.Escalate;
+            reasons.Add(new("cost-ceiling", $"cost {input.CostSoFarUsd:0.######} USD passed the ceiling {input.Settings.CostCeilingUsd:0.######} USD"));
+        }
+
+        return new GateDecision(band, policy.Band, reasons);
+    }
+}

@@ -1,0 +1,47 @@
+using SupportConsole.Engine.Routing;
+
+namespace SupportConsole.Engine.Pipeline;
+
+/// <summary>One retrieved help-center source, as stored with the decision.</summary>
+public sealed record SourceHit(string ArticleId, string ArticleTitle, string SectionTitle, string ChunkId, double Score, double Bm25Score, double DenseScore);
+
+/// <summary>Where a draft came from.</summary>
+public enum DraftKind
+{
+    None,
+    Template,
+    CloudModel,
+}
+
+/// <summary>Everything the pipeline decided for one ticket, with the receipts of each stage.</summary>
+public sealed record PipelineOutcome
+{
+    public required RoutePrediction Route { get; init; }
+
+    public required string RouterVersion { get; init; }
+
+    public double? CertificationThreshold { get; init; }
+
+    /// <summary>The precision target whose certification rule applied.</summary>
+    public double CertificationTarget { get; init; }
+
+    public required IReadOnlyList<SourceHit> Sources { get; init; }
+
+    public string? RetrievalIndexVersion { get; init; }
+
+    public string? EmbedderVersion { get; init; }
+
+    public DraftReply? Draft { get; init; }
+
+    public DraftKind DraftKind { get; init; }
+
+    public string? DraftModel { get; init; }
+
+    public double? Groundedness { get; init; }
+
+    public required GateDecision Gate { get; init; }
+
+    public required IReadOnlyList<StageReceipt> Receipts { get; init; }
+
+    public long CostNanosUsd => Receipts.Sum(r => r.CostNanosUsd);
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Routing;
+
+namespace SupportConsole.Engine.Pipeline;
+
+/// <summary>The help-center search the pipeline uses, as of one index version.</summary>
+public interface IKnowledgeSearch
+{
+    string? IndexVersion { get; }
+
+    string? EmbedderVersion { get; }
+
+    IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top);
+
+    /// <summary>The full text of one section, or null if the article or section does not exist (any more).</summary>
+    CitedSection? FindSection(string articleId, string sectionTitle);
+}
+
+/// <summary>
+/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the current
+/// knowledge index come in; the decision and a receipt per stage come out. Persisting them and acting on the
+/// band (outbox, queues) is the caller's job.
+/// </summary>
+public sealed class TicketPipeline(
+    IIntentRouter router,
+    Func<IKnowledgeSearch> knowledge,
+    ICloudDrafter cloud,
+    PriceTable prices,
+    int sources = 3)
+{
+    public static readonly ActivitySource Telemetry = new("SupportConsole.Pipeline");
+
+    public async Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
+        CancellationToken cancellationToken)
+    {
+        var receipts = new List<StageReceipt>();
+        var text = ticket.Text;
+        var inputTokens = PriceTable.EstimateTokens(text);
+
+        // Route
+        RoutePrediction route;
+        Routing.Calibration.CertificationRule certification;
+        using (var span = Telemetry.StartActivity(Stages.Route))
+        {
+            var clock = StageClock.Start();
+            route = router.Route(text);
+
+            // Certification at the tenant's chosen precision target, which may be stricter than the card's own.
+            certification = router.Card.CertificationFor(policy.Gate.TargetPrecision);
+            var intentIndex = IndexOf(router.Card.Labels, route.Intent);
+            route = route with { Certified = certification.IsCertified(intentIndex, route.Confidence) };
+            span?.SetTag("intent", route.Intent).SetTag("confidence", route.Confidence).SetTag("certified", route.Certified);
+            receipts.Add(Local(Stages.Route, "intent-router", router.Card.VersionId, inputTokens, 0, clock));
+        }
+
+        var intentRule = certification.Intents.FirstOrDefault(i => i.Intent == route.Intent);
+
+        // Retrieve
+        var search = knowledge();
+        IReadOnlyList<SourceHit> hits;
+        using (var span = Telemetry.StartActivity(Stages.Retrieve))
+        {
+            var clock = StageClock.Start();
+            hits = search.Search(text, route.Intent, sources);
+            span?.SetTag("sources", hits.Count).SetTag("index", search.IndexVersion);
+            receipts.Add(Local(Stages.Retrieve, "bm25+embedder", search.IndexVersion, inputTokens, 0, clock));
+        }
+
+        // Draft: a certified intent gets its approved template; an uncertified one may go to the cloud model.
+        DraftReply? draft = null;
+        var kind = DraftKind.None;
+        string? draftModel = null;
+        double? groundedness = null;
+        using (var span = Telemetry.StartActivity(Stages.Draft))
+        {
+            var clock = StageClock.Start();
+            if (route.Certified && policy.Templates.TryGetValue(route.Intent, out var template)
+                && search.FindSection(template.ArticleId, template.SectionTitle) is { } section)
+            {
+                draft = TemplateDrafter.Fill(template, section, customer);
+                groundedness = GroundednessScorer.Score(draft.Body, draft.SupportingTexts);
+                kind = DraftKind.Template;
+                draftModel = $"template:{template.Intent}";
+                receipts.Add(Local(Stages.Draft, "template", draftModel, inputTokens, PriceTable.EstimateTokens(draft.Text), clock));
+            }
+            else if (!route.Certified && cloud.IsConfigured)
+            {
+                var sections = hits
+                    .Select(h => search.FindSection(h.ArticleId, h.SectionTitle))
+                    .OfType<CitedSection>()
+                    .ToList();
+                var outcome = await cloud.DraftAsync(new CloudDraftRequest(
+                    ticket.Body,
+                    ticket.Subject,
+                    route.Intent,
+                    [.. sections.Select(s => new CloudDraftSource(s.ArticleId, s.ArticleTitle, s.SectionTitle, s.Body))],
+                    customer is null ? null : new CustomerIdentity(customer.Name, customer.Email, customer.Phone, customer.CardLast4, customer.AccountNumber)),
+                    cancellationToken);
+                if (outcome.Text is { } cloudText && sections.Count > 0)
+                {
+                    draft = new DraftReply(cloudText, cloudText, sections[0], [.. sections.Select(s => s.Body)]);
+                    groundedness = GroundednessScorer.Score(cloudText, draft.SupportingTexts);
+                    kind = DraftKind.CloudModel;
+                    draftModel = outcome.Model;
+                }
+
+                span?.SetTag("cloud.endpoint", outcome.Endpoint).SetTag("cloud.failures", outcome.Failures.Count);
+                receipts.Add(new StageReceipt(Stages.Draft, outcome.Endpoint ?? "cloud", outcome.Model, IsLocal: false,
+                    outcome.InputTokens, outcome.OutputTokens, clock.CpuMilliseconds, clock.ElapsedMilliseconds,
+                    PriceTable.ToNanos(outcome.CostUsd) + prices.LocalCostNanos(clock.CpuMilliseconds)));
+            }
+            else
+            {
+                receipts.Add(Local(Stages.Draft, "none", null, 0, 0, clock));
+            }
+
+            span?.SetTag("draft", kind.ToString());
+        }
+
+        // Gate
+        GateDecision gate;
+        using (var span = Telemetry.StartActivity(Stages.Gate))
+        {
+            var clock = StageClock.Start();
+            var costSoFar = receipts.Sum(r => r.CostNanosUsd) / 1_000_000_000m;
+            gate = BandGate.Decide(new GateInput(
+                route,
+                intentRule?.Threshold,
+                policy.Policies.GetValueOrDefault(route.Intent),
+                HasDraft: draft is not null,
+                DraftFromCloud: kind == DraftKind.CloudModel,
+                groundedness,
+                HardRuleMatcher.Matches(text, policy.HardRules),
+                costSoFar,
+                policy.Gate));
+            span?.SetTag("band", gate.Band.ToString());
+            receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));
+        }
+
+        return new PipelineOutcome
+        {
+            Route = route,
+            RouterVersion = router.Card.VersionId,
+            CertificationThreshold = intentRule?.Threshold,
+            CertificationTarget = certification.TargetPrecision,
+            Sources = hits,
+            RetrievalIndexVersion = search.IndexVersion,
+            EmbedderVersion = search.EmbedderVersion,
+            Draft = draft,
+            DraftKind = kind,
+            DraftModel = draftModel,
+            Groundedness = groundedness,
+            Gate = gate,
+            Receipts = receipts,
+        };
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"the router predicted '{label}', which its card does not list");
+    }
+
+    private StageReceipt Local(string stage, string model, string? version, int inputTokens, int outputTokens, StageClock clock)
+    {
+        var cpu = clock.CpuMilliseconds;
+        return new StageReceipt(stage, model, version, IsLocal: true, inputTokens, outputTokens, cpu, clock.ElapsedMilliseconds,
+            prices.LocalCostNanos(cpu));
+    }
+}

@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data;
+
+namespace SupportConsole.Api;
+
+/// <summary>Configuration section <c>Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    /// <summary>Keys with every scope, for automation and first start (<c>Api__BootstrapKeys__0=...</c>).</summary>
+    public List<string> BootstrapKeys { get; set; } = [];
+}
+
+/// <summary>API scopes a key can hold.</summary>
+public static class ApiScopes
+{
+    public const string TicketsWrite = "tickets:write";
+    public const string TicketsRead = "tickets:read";
+    public const string ReportsRead = "reports:read";
+
+    public static readonly IReadOnlyList<string> All = [TicketsWrite, TicketsRead, ReportsRead];
+}
+
+/// <summary>Creating and checking API keys. A key is shown once; only its SHA-256 hash is stored.</summary>
+public static class ApiKeyFormat
+{
+    public const string Prefix = "sck_";
+
+    /// <summary>A new random key: <c>sck_</c> + 8-character lookup prefix + <c>_</c> + 32-character secret.</summary>
+    public static string NewKey() =>
+        $"{Prefix}{RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyz23456789", 8)}_{RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32)}";
+
+    public static string LookupPrefix(string key) => key.Length >= Prefix.Length + 8 ? key.Substring(Prefix.Length, 8) : string.Empty;
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static bool Matches(string key, string storedHash) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key)), Encoding.ASCII.GetBytes(storedHash));
+}
+
+/// <summary>Authenticates <c>X-Api-Key</c>: bootstrap keys from configuration, then hashed keys in the database.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptionsMonitor<ApiOptions> api,
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-Api-Key";
+    public const string ScopeClaim = "scope";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var values) || values.Count != 1 || string.IsNullOrWhiteSpace(values[0]))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var key = values[0]!.Trim();
+        foreach (var bootstrap in api.CurrentValue.BootstrapKeys.Where(k => !string.IsNullOrWhiteSpace(k)))
+        {
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(bootstrap), Encoding.UTF8.GetBytes(key)))
+            {
+                return Success("bootstrap", ApiScopes.All);
+            }
+        }
+
+        var prefix = ApiKeyFormat.LookupPrefix(key);
+        if (prefix.Length == 0)
+        {
+            return AuthenticateResult.Fail("unknown API key");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
+        var candidates = await db.ApiKeys.Where(k => k.Prefix == prefix && k.RevokedAt == null).ToListAsync(Context.RequestAborted);
+        var match = candidates.FirstOrDefault(k => ApiKeyFormat.Matches(key, k.Hash));
+        if (match is null)
+        {
+            return AuthenticateResult.Fail("unknown or revoked API key");
+        }
+
+        await db.ApiKeys.Where(k => k.Id == match.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), Context.RequestAborted);
+        return Success($"key:{match.Name}", match.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status401Unauthorized, "Missing or invalid API key",
+            $"Send a valid key in the {HeaderName} header.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "API key lacks the scope", "This key is not allowed to call this endpoint.");
+
+    private AuthenticateResult Success(string name, IEnumerable<string> scopes)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, name), .. scopes.Select(s => new Claim(ScopeClaim, s))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private Task WriteProblemAsync(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title).ExecuteAsync(Context);
+}

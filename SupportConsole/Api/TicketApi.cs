@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using SupportConsole.Pipeline;
+
+namespace SupportConsole.Api;
+
+/// <summary><c>/api/v1/tickets</c>: ingest (idempotent on channel + external id) and read back with the decision.</summary>
+public static class TicketApi
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    public static IEndpointRouteBuilder MapTicketApi(this IEndpointRouteBuilder app)
+    {
+        var tickets = app.MapGroup("/api/v1/tickets").WithTags("Tickets");
+        tickets.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.TicketsWrite);
+        tickets.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiPolicies.TicketsRead);
+        return app;
+    }
+
+    private static async Task<Results<Created<TicketView>, Ok<TicketView>, Accepted<TicketView>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        HttpRequest request, TicketIntake intake, TicketQueries queries, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem("Send the ticket as JSON (Content-Type: application/json).",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
+        var limit = options.Value.MaxRequestBytes;
+        if (request.ContentLength > limit)
+        {
+            return TooLarge(limit);
+        }
+
+        var body = await ReadLimitedAsync(request.Body, limit, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge(limit);
+        }
+
+        InboundTicketJson? json;
+        try
+        {
+            json = JsonSerializer.Deserialize<InboundTicketJson>(body, Json);
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.Problem($"The body is not valid ticket JSON: {e.Message}", statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed JSON");
+        }
+
+        if (json is null)
+        {
+            return TypedResults.Problem("The body is empty or null.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON");
+        }
+
+        var result = await intake.ReceiveAsync(
+            new InboundTicket(json.ExternalId, json.CustomerId, json.Channel, json.Subject, json.Body, json.ReceivedAt), "api", cancellationToken);
+        if (!result.IsValid)
+        {
+            return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "The ticket is not valid; nothing was stored.");
+        }
+
+        var view = result.Decided is { } decided
+            ? TicketQueries.ToView(decided.Ticket, decided.Decision, decided.Draft, decided.Receipts)
+            : await queries.FindAsync(result.TicketId!.Value, cancellationToken)
+              ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
+        if (!result.Created)
+        {
+            return TypedResults.Ok(view);
+        }
+
+        return view.Decision is null ? TypedResults.Accepted($"/api/v1/tickets/{view.Id}", view) : TypedResults.Created($"/api/v1/tickets/{view.Id}", view);
+    }
+
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(Guid id, TicketQueries queries, CancellationToken cancellationToken) =>
+        await queries.FindAsync(id, cancellationToken) is { } view
+            ? TypedResults.Ok(view)
+            : TypedResults.Problem($"No ticket with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Ticket not found");
+
+    private static ProblemHttpResult TooLarge(int limit) =>
+        TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Ticket too large");
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; null when the body is longer.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed record InboundTicketJson(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt);
+}

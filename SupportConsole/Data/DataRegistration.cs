@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace SupportConsole.Data;
+
+public static class DataRegistration
+{
+    /// <summary>Options, the DbContext factory (SQLite in the state folder) and the database initializer.</summary>
+    public static IHostApplicationBuilder AddSupportConsoleData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDbContextFactory<SupportConsoleDbContext>((services, options) =>
+        {
+            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            Directory.CreateDirectory(database.ResolveDataDirectory());
+            options.UseSqlite(database.SqliteConnectionString())
+                .AddInterceptors(new SqlitePragmaInterceptor())
+                // A failed save (a duplicate ticket, a lost race) is handled and logged by the caller; EF's own
+                // error-level log lines for it would be noise.
+                .ConfigureWarnings(w => w.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+        });
+        builder.Services.AddSingleton<DatabaseInitializer>();
+        return builder;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data.Seeding;
+
+namespace SupportConsole.Data;
+
+/// <summary>Brings the database to the current schema and, when it is new, seeds the demo tenant and the default settings.</summary>
+public sealed class DatabaseInitializer(
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    IOptions<DatabaseOptions> options,
+    SettingsStore settings,
+    TimeProvider clock,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging lets readers (queues, dashboards) run while the pipeline writes; it persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        await settings.EnsureDefaultsAsync(db, cancellationToken);
+
+        if (options.Value.SeedDemoTenant && !await db.KbArticles.AnyAsync(cancellationToken))
+        {
+            var directory = AppPaths.Bundled(options.Value.TenantDirectory);
+            var tenant = TenantFiles.Load(directory);
+            await TenantSeeder.SeedAsync(db, tenant, clock, cancellationToken);
+            logger.LogInformation("Seeded the demo tenant from {Directory}: {Articles} articles, {Customers} customers",
+                directory, tenant.Articles.Count, tenant.Customers.Count);
+        }
+    }
+}

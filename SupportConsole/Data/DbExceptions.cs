@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace SupportConsole.Data;
+
+/// <summary>Recognises database errors by meaning, whichever provider raised them.</summary>
+public static class DbExceptions
+{
+    /// <summary>True when a save failed because a unique index already holds the value (SQLite 19/2067, PostgreSQL 23505).</summary>
+    public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19
+            && sqlite.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
+        { } other => other.GetType().Name == "PostgresException"
+            && other.GetType().GetProperty("SqlState")?.GetValue(other) as string == "23505",
+        _ => false,
+    };
+}

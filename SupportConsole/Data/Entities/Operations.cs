@@ -1,0 +1,66 @@
+namespace SupportConsole.Data.Entities;
+
+/// <summary>Who did what to which record, and when.</summary>
+public sealed class AuditEvent
+{
+    /// <summary>Client-generated (version 7, time-ordered): inserts need no key read-back.</summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public DateTimeOffset At { get; set; }
+
+    public required string Actor { get; set; }
+
+    public required string Action { get; set; }
+
+    public required string EntityType { get; set; }
+
+    public required string EntityId { get; set; }
+
+    public string? DetailsJson { get; set; }
+}
+
+/// <summary>A message to deliver exactly once to the reply webhook, retried until it is.</summary>
+public sealed class OutboxMessage
+{
+    /// <summary>The message id the receiver deduplicates on.</summary>
+    public Guid Id { get; set; }
+
+    public Guid TicketId { get; set; }
+
+    public required string Kind { get; set; }
+
+    public required string PayloadJson { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>An API key; only its SHA-256 hash is stored, the prefix finds it.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Prefix { get; set; }
+
+    public required string Hash { get; set; }
+
+    /// <summary>Space-separated scopes, e.g. <c>tickets:write tickets:read reports:read</c>.</summary>
+    public required string Scopes { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string? CreatedBy { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+using SupportConsole.Pipeline;
+
+namespace SupportConsole.Data;
+
+/// <summary>Names of the settings rows.</summary>
+public static class SettingKeys
+{
+    public const string KillSwitch = "gate.kill_switch";
+    public const string GroundednessFloor = "gate.groundedness_floor";
+    public const string CostCeilingUsd = "gate.cost_ceiling_usd";
+    public const string TargetPrecision = "router.target_precision";
+
+    /// <summary>Bumped whenever band policy, hard rules or templates change, so every instance reloads them.</summary>
+    public const string PolicyVersion = "policy.version";
+}
+
+/// <summary>Reads and writes the settings table; every write records who, when and why, and is audited.</summary>
+public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvider clock)
+{
+    public async Task EnsureDefaultsAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        var gate = gateOptions.Value;
+        var defaults = new Dictionary<string, string>
+        {
+            [SettingKeys.KillSwitch] = "off",
+            [SettingKeys.GroundednessFloor] = gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture),
+            [SettingKeys.CostCeilingUsd] = gate.DefaultCostCeilingUsd.ToString(CultureInfo.InvariantCulture),
+            [SettingKeys.TargetPrecision] = gate.TargetPrecision.ToString(CultureInfo.InvariantCulture),
+            [SettingKeys.PolicyVersion] = "1",
+        };
+        var existing = await db.Settings.Select(s => s.Key).ToListAsync(cancellationToken);
+        foreach (var (key, value) in defaults.Where(d => !existing.Contains(d.Key)))
+        {
+            db.Settings.Add(new Setting { Key = key, Value = value, UpdatedAt = clock.GetUtcNow(), UpdatedBy = "system:defaults" });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The gate settings as of now: read on every ticket, so a change applies to the very next one.</summary>
+    public static async Task<(GateSettings Gate, long PolicyVersion)> ReadGateAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Settings.AsNoTracking()
+            .Where(s => s.Key == SettingKeys.KillSwitch || s.Key == SettingKeys.GroundednessFloor
+                        || s.Key == SettingKeys.CostCeilingUsd || s.Key == SettingKeys.PolicyVersion || s.Key == SettingKeys.TargetPrecision)
+            .ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        var gate = new GateSettings(
+            rows.GetValueOrDefault(SettingKeys.KillSwitch) == "on",
+            double.Parse(rows.GetValueOrDefault(SettingKeys.GroundednessFloor) ?? "0.92", CultureInfo.InvariantCulture),
+            decimal.Parse(rows.GetValueOrDefault(SettingKeys.CostCeilingUsd) ?? "0.006", CultureInfo.InvariantCulture),
+            double.Parse(rows.GetValueOrDefault(SettingKeys.TargetPrecision) ?? "0.98", CultureInfo.InvariantCulture));
+        return (gate, long.Parse(rows.GetValueOrDefault(SettingKeys.PolicyVersion) ?? "1", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Writes one setting with who, when and why, and an audit event, in the caller's transaction.</summary>
+    public void Write(SupportConsoleDbContext db, Setting row, string value, string actor, string? reason)
+    {
+        var before = row.Value;
+        row.Value = value;
+        row.UpdatedAt = clock.GetUtcNow();
+        row.UpdatedBy = actor;
+        row.Reason = reason;
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = row.UpdatedAt,
+            Actor = actor,
+            Action = "setting.changed",
+            EntityType = "setting",
+            EntityId = row.Key,
+            DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { before, after = value, reason }),
+        });
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SupportConsole.Data.Entities;
+
+namespace SupportConsole.Data;
+
+/// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, and operations.</summary>
+public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options) : DbContext(options)
+{
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    public DbSet<Decision> Decisions => Set<Decision>();
+
+    public DbSet<Draft> Drafts => Set<Draft>();
+
+    public DbSet<CostReceipt> CostReceipts => Set<CostReceipt>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<CustomerTransaction> CustomerTransactions => Set<CustomerTransaction>();
+
+    public DbSet<KbArticle> KbArticles => Set<KbArticle>();
+
+    public DbSet<KbSection> KbSections => Set<KbSection>();
+
+    public DbSet<KbChunk> KbChunks => Set<KbChunk>();
+
+    public DbSet<ReplyTemplate> ReplyTemplates => Set<ReplyTemplate>();
+
+    public DbSet<BandPolicy> BandPolicies => Set<BandPolicy>();
+
+    public DbSet<HardRule> HardRules => Set<HardRule>();
+
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SupportConsoleDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date type; UTC ticks as integers sort and compare correctly in SQL.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        value => value.UtcTicks,
+        ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+}

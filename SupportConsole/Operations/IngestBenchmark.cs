@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Api;
+using SupportConsole.Data;
+using SupportConsole.Pipeline;
+
+namespace SupportConsole.Operations;
+
+public sealed record IngestBenchmarkReport(
+    int Sent,
+    int Created,
+    int Failed,
+    int StoredRows,
+    int DecidedRows,
+    int Lost,
+    int Concurrency,
+    double Seconds,
+    double TicketsPerSecond,
+    LatencySummary LatencyMs);
+
+/// <summary>Sustained HTTP ingest against a fresh in-process instance (real Kestrel, real SQLite file) on 127.0.0.1.</summary>
+public static class IngestBenchmark
+{
+    public const string Channel = "bench";
+
+    public static async Task<IngestBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int tickets, int concurrency, TimeSpan limit,
+        CancellationToken cancellationToken)
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
+        var key = ApiKeyFormat.NewKey();
+        var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
+            builder.Configuration[$"{ApiOptions.SectionName}:{nameof(ApiOptions.BootstrapKeys)}:0"] = key;
+            builder.Logging.ClearProviders();
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address) };
+            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+
+            // Warm up JIT, connection pool and caches; these tickets use another channel and are not counted.
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, 16)).Select(i =>
+                http.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", i, texts), cancellationToken)));
+
+            var latencies = new double[tickets];
+            var created = 0;
+            var failed = 0;
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                while (clock.Elapsed < limit)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= tickets)
+                    {
+                        return;
+                    }
+
+                    var start = Stopwatch.GetTimestamp();
+                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", Ticket(Channel, i, texts), cancellationToken);
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    Interlocked.Increment(ref response.IsSuccessStatusCode ? ref created : ref failed);
+                }
+            }));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var sent = Math.Min(tickets, next + 1);
+
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
+            var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
+            var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
+            return new IngestBenchmarkReport(sent, created, failed, stored, decided, created - stored, concurrency, Math.Round(seconds, 2),
+                Math.Round(sent / seconds, 1), LatencySummary.Of(latencies.Take(sent).ToArray()));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    private static object Ticket(string channel, int i, IReadOnlyList<string> texts) => new
+    {
+        externalId = $"{channel}-{i:D7}",
+        customerId = $"C{(i % 200) + 1:D4}",
+        channel,
+        body = texts[i % texts.Count],
+    };
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+using SupportConsole.Data;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Retrieval;
+using SupportConsole.Engine.Routing;
+
+namespace SupportConsole.Pipeline;
+
+public static class EngineRegistration
+{
+    /// <summary>The engine's parts (router, embedder, knowledge index, drafting, pipeline) and the services that run tickets through it.</summary>
+    public static IHostApplicationBuilder AddSupportConsoleEngine(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GateOptions>().BindConfiguration(GateOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CostOptions>().BindConfiguration(CostOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CloudModelOptions>().BindConfiguration(CloudModelOptions.SectionName)
+            .Validate(o => o.Endpoints.All(e => e.BaseUrl is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(e.Model) && !string.IsNullOrWhiteSpace(e.Name)),
+                "every CloudModel:Endpoints entry needs a Name, an absolute BaseUrl and a Model")
+            .ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IIntentRouter>(sp =>
+            OnnxIntentRouter.Load(AppPaths.Bundled(sp.GetRequiredService<IOptions<ModelOptions>>().Value.RouterDirectory)));
+        services.AddSingleton<ITextEmbedder>(sp =>
+            OnnxTextEmbedder.Load(AppPaths.Bundled(sp.GetRequiredService<IOptions<ModelOptions>>().Value.EmbedderDirectory)));
+        services.AddSingleton<ICloudDrafter>(sp => CreateCloudDrafter(sp.GetRequiredService<IOptions<CloudModelOptions>>().Value));
+        services.AddSingleton<KnowledgeIndexProvider>();
+        services.AddSingleton<SettingsStore>();
+        services.AddSingleton<PolicyCache>();
+        services.AddSingleton<PriceTableProvider>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton(sp => new TicketPipeline(
+            sp.GetRequiredService<IIntentRouter>(),
+            () => sp.GetRequiredService<KnowledgeIndexProvider>().Current,
+            sp.GetRequiredService<ICloudDrafter>(),
+            sp.GetRequiredService<PriceTableProvider>().Current,
+            sp.GetRequiredService<IOptions<GateOptions>>().Value.Sources));
+        services.AddSingleton<TicketIngestor>();
+        services.AddSingleton<TicketProcessor>();
+        services.AddSingleton<TicketIntake>();
+        services.AddSingleton<TicketRecoveryService>();
+        services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        services.AddSingleton<OutboxDispatcher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Prepares the database and the knowledge index when the host starts, before the web server takes requests
+    /// (hosted services registered before the server start first), then runs ticket recovery and outbox delivery.
+    /// </summary>
+    public static IHostApplicationBuilder AddSupportConsoleWorkers(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<StartupInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TicketRecoveryService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        return builder;
+    }
+
+    /// <summary>Creates or migrates the database, seeds it when new, and builds the knowledge index; call before serving.</summary>
+    public static async Task InitializeSupportConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
+        _ = services.GetRequiredService<IIntentRouter>();
+    }
+
+    private sealed class StartupInitializer(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => services.InitializeSupportConsoleAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static ICloudDrafter CreateCloudDrafter(CloudModelOptions options) => options.Endpoints.Count == 0
+        ? new NoCloudDrafter()
+        : new FailoverCloudDrafter([.. options.Endpoints.Select(e => new CloudDraftEndpoint(
+            e.Name, e.BaseUrl!, e.Model, e.ApiKey, TimeSpan.FromSeconds(e.TimeoutSeconds),
+            new CloudPrice(e.InputUsdPerMillionTokens, e.OutputUsdPerMillionTokens)))]);
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+
+namespace SupportConsole.Pipeline;
+
+/// <summary>
+/// Band policy, hard rules and templates as of the current policy version. The version (one row) and the gate
+/// settings are read for every ticket; the rest is reloaded only when the version moved.
+/// </summary>
+public sealed class PolicyCache
+{
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private volatile PolicySnapshot? _snapshot;
+
+    public async Task<PolicySnapshot> CurrentAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    {
+        var (gate, version) = await SettingsStore.ReadGateAsync(db, cancellationToken);
+        var snapshot = _snapshot;
+        if (snapshot is null || snapshot.Version != version)
+        {
+            await _reload.WaitAsync(cancellationToken);
+            try
+            {
+                snapshot = _snapshot;
+                if (snapshot is null || snapshot.Version != version)
+                {
+                    snapshot = await LoadAsync(db, version, gate, cancellationToken);
+                    _snapshot = snapshot;
+                }
+            }
+            finally
+            {
+                _reload.Release();
+            }
+        }
+
+        return snapshot with { Gate = gate };
+    }
+
+    private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)
+    {
+        var policies = await db.BandPolicies.AsNoTracking().ToListAsync(cancellationToken);
+        var rules = await db.HardRules.AsNoTracking().Where(r => r.Enabled).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var templates = await db.ReplyTemplates.AsNoTracking().ToListAsync(cancellationToken);
+        return new PolicySnapshot(
+            version,
+            policies.ToDictionary(p => p.Intent, p => new IntentPolicy(ToBand(p.Band), p.SuggestThreshold, p.AutoThreshold)),
+            [.. rules.Select(r => new HardRuleDefinition(r.Id, r.Description, r.Kind,
+                JsonSerializer.Deserialize<List<string>>(r.KeywordsJson) ?? [], r.MinimumAmount))],
+            templates.ToDictionary(t => t.Intent, t => new ReplyTemplateDefinition(t.Intent, t.ArticleId, t.SectionTitle, t.Greeting, t.Body,
+                t.Closing, [.. (t.TransactionKinds ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])),
+            gate);
+    }
+
+    public static Band ToBand(ConfidenceBand band) => band switch
+    {
+        ConfidenceBand.Auto => Band.Auto,
+        ConfidenceBand.Suggest => Band.Suggest,
+        _ => Band.Escalate,
+    };
+
+    public static ConfidenceBand ToEntity(Band band) => band switch
+    {
+        Band.Auto => ConfidenceBand.Auto,
+        Band.Suggest => ConfidenceBand.Suggest,
+        _ => ConfidenceBand.Escalate,
+    };
+}

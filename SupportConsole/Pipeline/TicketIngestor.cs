@@ -1,0 +1,185 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+
+namespace SupportConsole.Pipeline;
+
+/// <summary>A ticket as a channel delivers it.</summary>
+public sealed record InboundTicket(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt);
+
+/// <summary>Why an inbound ticket was refused: field name and message, for problem details.</summary>
+public sealed record IngestValidationError(string Field, string Message);
+
+/// <summary>The outcome of ingest: a new ticket, the original of a repeat, or the validation errors.</summary>
+public sealed record IngestResult(Guid? TicketId, bool Created, IReadOnlyList<IngestValidationError> Errors, IngestTiming? Timing)
+{
+    public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The stored ticket when this call created it.</summary>
+    public Ticket? Ticket { get; init; }
+}
+
+/// <summary>Configuration section <c>Ingest</c>: limits on what a channel may send.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    [System.ComponentModel.DataAnnotations.Range(1024, 10_000_000)]
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxBodyCharacters { get; set; } = 20_000;
+}
+
+/// <summary>
+/// Stores an inbound ticket before anything else happens, idempotently on (channel, external id); a customer id
+/// never seen before becomes a customer with no records. Nothing is stored for an invalid ticket.
+/// </summary>
+public sealed partial class TicketIngestor(
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    IOptions<IngestOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>Customers known to exist: saves a query per ticket (customers are never deleted).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownCustomers = new(StringComparer.Ordinal);
+
+    public const int MaxExternalIdLength = 128;
+    public const int MaxCustomerIdLength = 64;
+    public const int MaxSubjectLength = 512;
+
+    public IReadOnlyList<IngestValidationError> Validate(InboundTicket ticket)
+    {
+        var errors = new List<IngestValidationError>();
+        Require(errors, "externalId", ticket.ExternalId, MaxExternalIdLength);
+        Require(errors, "customerId", ticket.CustomerId, MaxCustomerIdLength);
+        Require(errors, "channel", ticket.Channel, 32);
+        if (ticket.Channel is { } channel && !ChannelPattern().IsMatch(channel))
+        {
+            errors.Add(new("channel", "must be lower-case letters, digits or dashes (e.g. email, chat, api)"));
+        }
+
+        if (ticket.CustomerId is { } customer && customer.Any(char.IsControl))
+        {
+            errors.Add(new("customerId", "must not contain control characters"));
+        }
+
+        if (ticket.Subject is { Length: > MaxSubjectLength })
+        {
+            errors.Add(new("subject", $"must be at most {MaxSubjectLength} characters"));
+        }
+
+        if (string.IsNullOrWhiteSpace(ticket.Body))
+        {
+            errors.Add(new("body", "is required and must not be empty"));
+        }
+        else if (ticket.Body.Length > options.Value.MaxBodyCharacters)
+        {
+            errors.Add(new("body", $"must be at most {options.Value.MaxBodyCharacters} characters"));
+        }
+
+        if (ticket.ReceivedAt is { } received && received > clock.GetUtcNow().AddDays(1))
+        {
+            errors.Add(new("receivedAt", "is in the future"));
+        }
+
+        return errors;
+    }
+
+    public async Task<IngestResult> IngestAsync(InboundTicket inbound, string source, CancellationToken cancellationToken)
+    {
+        var timing = StageClock.Start();
+        var errors = Validate(inbound);
+        if (errors.Count > 0)
+        {
+            return new IngestResult(null, false, errors, null);
+        }
+
+        var channel = inbound.Channel!;
+        var externalId = inbound.ExternalId!.Trim();
+        var customerId = inbound.CustomerId!.Trim();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        if (!_knownCustomers.ContainsKey(customerId))
+        {
+            if (!await db.Customers.AnyAsync(c => c.Id == customerId, cancellationToken))
+            {
+                await CreateCustomerAsync(customerId, now, cancellationToken);
+            }
+
+            _knownCustomers.TryAdd(customerId, true);
+        }
+
+        var ticket = new Ticket
+        {
+            Id = Guid.CreateVersion7(now),
+            Channel = channel,
+            ExternalId = externalId,
+            CustomerId = customerId,
+            Subject = string.IsNullOrWhiteSpace(inbound.Subject) ? null : inbound.Subject.Trim(),
+            Body = inbound.Body!,
+            ReceivedAt = inbound.ReceivedAt?.ToUniversalTime() ?? now,
+            IngestedAt = now,
+            Status = TicketStatus.Received,
+        };
+        db.Tickets.Add(ticket);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            Actor = source,
+            Action = "ticket.ingested",
+            EntityType = "ticket",
+            EntityId = ticket.Id.ToString(),
+            DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { channel, externalId, customerId }),
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbExceptions.IsUniqueViolation(e))
+        {
+            // A repeat (or a concurrent duplicate that won the race): the unique index decides, return the original.
+            await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
+            var winner = await FindAsync(fresh, channel, externalId, cancellationToken)
+                ?? throw new InvalidOperationException($"ticket ({channel}, {externalId}) vanished after a unique violation", e);
+            return new IngestResult(winner, false, [], null);
+        }
+
+        return new IngestResult(ticket.Id, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { Ticket = ticket };
+    }
+
+    private static Task<Guid?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
+        db.Tickets.Where(t => t.Channel == channel && t.ExternalId == externalId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private async Task CreateCustomerAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Customers.Add(new Customer { Id = customerId, CreatedAt = now });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DbExceptions.IsUniqueViolation(e))
+        {
+            // Created concurrently by another ticket of the same new customer.
+        }
+    }
+
+    private static void Require(List<IngestValidationError> errors, string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(new(field, "is required"));
+        }
+        else if (value.Length > maxLength)
+        {
+            errors.Add(new(field, $"must be at most {maxLength} characters"));
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex ChannelPattern();
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+
+namespace SupportConsole.Pipeline;
+
+/// <summary>How long ingest took for a ticket (recorded on its ingest receipt).</summary>
+public sealed record IngestTiming(double CpuMilliseconds, double LatencyMilliseconds);
+
+/// <summary>What happened when a ticket was put through the pipeline.</summary>
+public enum ProcessingResult
+{
+    Decided,
+    AlreadyDecided,
+    NotFound,
+}
+
+/// <summary>A ticket as decided, with the rows written for it (the API answers from these without reading them back).</summary>
+public sealed record DecidedTicket(Ticket Ticket, Decision Decision, Draft? Draft, IReadOnlyList<CostReceipt> Receipts);
+
+/// <summary>
+/// Runs a stored ticket through the engine and stores the decision, the draft, a receipt per stage, an audit event
+/// and (for auto) the outbox message, all in one transaction. A ticket already decided (by another worker or
+/// instance) is left alone.
+/// </summary>
+public sealed class TicketProcessor(
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    TicketPipeline pipeline,
+    PolicyCache policies,
+    PriceTableProvider prices,
+    OutboxSignal outbox,
+    TimeProvider clock,
+    ILogger<TicketProcessor> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
+    public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+        if (ticket is null)
+        {
+            return ProcessingResult.NotFound;
+        }
+
+        if (ticket.Status != TicketStatus.Received)
+        {
+            return ProcessingResult.AlreadyDecided;
+        }
+
+        return await DecideAsync(db, ticket, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
+    }
+
+    /// <summary>Processes a ticket this process has just stored (no need to read it back).</summary>
+    public async Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Tickets.Attach(ticket);
+        return await DecideAsync(db, ticket, ingest, cancellationToken);
+    }
+
+    private async Task<DecidedTicket?> DecideAsync(SupportConsoleDbContext db, Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
+    {
+        var customer = await db.Customers.AsNoTracking().Include(c => c.Transactions)
+            .FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
+        var policy = await policies.CurrentAsync(db, cancellationToken);
+        var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
+        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, cancellationToken);
+
+        var act = StageClock.Start();
+        var now = clock.GetUtcNow();
+        var band = PolicyCache.ToEntity(outcome.Gate.Band);
+        ticket.Status = band switch
+        {
+            ConfidenceBand.Auto => TicketStatus.AutoResolved,
+            ConfidenceBand.Suggest => TicketStatus.AwaitingApproval,
+            _ => TicketStatus.Escalated,
+        };
+        ticket.DecidedAt = now;
+        ticket.LastProcessingError = null;
+        ticket.Version++;
+
+        var receipts = new List<StageReceipt>
+        {
+            new(Stages.Ingest, ingest is null ? "ingest (recovered)" : "ingest", null, true,
+                PriceTable.EstimateTokens(request.Text), 0, ingest?.CpuMilliseconds ?? 0, ingest?.LatencyMilliseconds ?? 0,
+                prices.Current.LocalCostNanos(ingest?.CpuMilliseconds ?? 0)),
+        };
+        receipts.AddRange(outcome.Receipts);
+
+        Draft? draftRow = null;
+        if (outcome.Draft is { } draft)
+        {
+            db.Drafts.Add(draftRow = new Draft
+            {
+                Id = Guid.CreateVersion7(),
+                TicketId = ticket.Id,
+                Origin = outcome.DraftKind == DraftKind.CloudModel ? DraftOrigin.CloudModel : DraftOrigin.Template,
+                OriginalText = draft.Text,
+                CitedArticleId = draft.Cited.ArticleId,
+                CitedSection = draft.Cited.SectionTitle,
+                Model = outcome.DraftModel,
+                CreatedAt = now,
+            });
+        }
+
+        if (band == ConfidenceBand.Auto && outcome.Draft is { } reply)
+        {
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(),
+                TicketId = ticket.Id,
+                Kind = "reply",
+                PayloadJson = JsonSerializer.Serialize(new
+                {
+                    ticketId = ticket.Id,
+                    channel = ticket.Channel,
+                    externalId = ticket.ExternalId,
+                    customerId = ticket.CustomerId,
+                    text = reply.Text,
+                    citation = new { articleId = reply.Cited.ArticleId, articleTitle = reply.Cited.ArticleTitle, section = reply.Cited.SectionTitle },
+                }, Json),
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+
+        receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,
+            act.CpuMilliseconds, act.ElapsedMilliseconds, prices.Current.LocalCostNanos(act.CpuMilliseconds)));
+        var receiptRows = receipts.Select(r => new CostReceipt
+        {
+            TicketId = ticket.Id,
+            CustomerId = ticket.CustomerId,
+            Stage = r.Stage,
+            Model = r.Model,
+            ModelVersion = r.ModelVersion,
+            IsLocal = r.IsLocal,
+            InputTokens = r.InputTokens,
+            OutputTokens = r.OutputTokens,
+            CpuMilliseconds = Math.Round(r.CpuMilliseconds, 4),
+            LatencyMilliseconds = Math.Round(r.LatencyMilliseconds, 4),
+            CostNanosUsd = r.CostNanosUsd,
+            CreatedAt = now,
+        }).ToList();
+
+        var costNanos = receipts.Sum(r => r.CostNanosUsd);
+        var decision = new Decision
+        {
+            Id = Guid.CreateVersion7(),
+            TicketId = ticket.Id,
+            RouterVersion = outcome.RouterVersion,
+            Intent = outcome.Route.Intent,
+            Confidence = outcome.Route.Confidence,
+            Certified = outcome.Route.Certified,
+            CertificationThreshold = outcome.CertificationThreshold,
+            CertificationTarget = outcome.CertificationTarget,
+            TopIntentsJson = JsonSerializer.Serialize(outcome.Route.Top, Json),
+            Band = band,
+            PolicyBand = PolicyCache.ToEntity(outcome.Gate.PolicyBand),
+            ReasonsJson = JsonSerializer.Serialize(outcome.Gate.Reasons, Json),
+            SourcesJson = JsonSerializer.Serialize(outcome.Sources, Json),
+            RetrievalIndexVersion = outcome.RetrievalIndexVersion,
+            EmbedderVersion = outcome.EmbedderVersion,
+            Groundedness = outcome.Groundedness,
+            CostNanosUsd = costNanos,
+            PolicyVersion = policy.Version,
+            KillSwitchEngaged = policy.Gate.KillSwitchEngaged,
+            CreatedAt = now,
+        };
+        db.Decisions.Add(decision);
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            Actor = "engine",
+            Action = "ticket.decided",
+            EntityType = "ticket",
+            EntityId = ticket.Id.ToString(),
+            DetailsJson = JsonSerializer.Serialize(new
+            {
+                band = band.ToString(),
+                intent = outcome.Route.Intent,
+                confidence = outcome.Route.Confidence,
+                certified = outcome.Route.Certified,
+                reasons = outcome.Gate.Reasons.Select(r => r.Code),
+                router = outcome.RouterVersion,
+                policyVersion = policy.Version,
+            }, Json),
+        });
+
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await RowInserter.InsertAsync(db, receiptRows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbExceptions.IsUniqueViolation(e))
+        {
+            logger.LogInformation("Ticket {TicketId} was decided elsewhere first", ticket.Id);
+            return null;
+        }
+
+        if (band == ConfidenceBand.Auto)
+        {
+            outbox.Notify();
+        }
+
+        return new DecidedTicket(ticket, decision, draftRow, receiptRows);
+    }
+
+    /// <summary>Counts a failed attempt on the ticket so recovery can retry it a bounded number of times.</summary>
+    public async Task RecordFailureAsync(Guid ticketId, Exception error, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var message = error.Message.Length > 500 ? error.Message[..500] : error.Message;
+        await db.Tickets.Where(t => t.Id == ticketId && t.Status == TicketStatus.Received)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.ProcessingAttempts, t => t.ProcessingAttempts + 1)
+                .SetProperty(t => t.LastProcessingError, message), cancellationToken);
+    }
+
+    private static CustomerRecords? ToRecords(Customer? customer) => customer is null
+        ? null
+        : new CustomerRecords(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4,
+            customer.AccountNumber,
+            [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
+}

@@ -1,0 +1,55 @@
+using SupportConsole.Api;
+using SupportConsole.Components;
+using SupportConsole.Data;
+using SupportConsole.Pipeline;
+using SupportConsole.Telemetry;
+
+namespace SupportConsole;
+
+/// <summary>How the web console is composed; Program and the in-process benchmarks build it the same way.</summary>
+public static class SupportConsoleApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // Settings and web assets come from the app's folder; the working directory is the user's (state, CLI paths).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddSupportConsoleData();
+        builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleWorkers();
+        builder.AddSupportConsoleTelemetry();
+        builder.AddSupportConsoleApi();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
+        }
+
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapTicketApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary>A host with the data layer and the engine but no web server: for the command line.</summary>
+    public static IHost BuildWorkerHost(string[] args, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // The command line prints its results on stdout: logs go to stderr, and only warnings.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddSupportConsoleData();
+        builder.AddSupportConsoleEngine();
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+}
