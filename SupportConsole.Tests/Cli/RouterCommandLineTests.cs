@@ -26,7 +26,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task EvalPrintsOneJsonObjectWithTheMetrics()
     {
-        var (code, output, _) = await Run("router", "eval", "--model", _model.ModelPath, "--test", _model.TestCsv);
+        var (code, output, _) = await CommandLine.Run("router", "eval", "--model", _model.ModelPath, "--test", _model.TestCsv);
 
         Assert.Equal(0, code);
         using var json = JsonDocument.Parse(output);
@@ -43,7 +43,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     public async Task PredictWritesOneLinePerRowInInputOrder()
     {
         var output = _model.Directory.File("predictions.jsonl");
-        var (code, _, _) = await Run("router", "predict", "--model", _model.ModelPath, "--input", _model.TestCsv, "--out", output);
+        var (code, _, _) = await CommandLine.Run("router", "predict", "--model", _model.ModelPath, "--input", _model.TestCsv, "--out", output);
 
         Assert.Equal(0, code);
         var lines = File.ReadAllLines(output);
@@ -68,7 +68,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
         File.WriteAllText(input, "text\n\"Is there an age limit, \"\"really\"\"?\"\nmy card expires soon\n");
         var output = _model.Directory.File("unlabelled.jsonl");
 
-        var (code, _, _) = await Run("router", "predict", "--model", _model.ModelPath, "--input", input, "--out", output);
+        var (code, _, _) = await CommandLine.Run("router", "predict", "--model", _model.ModelPath, "--input", input, "--out", output);
 
         Assert.Equal(0, code);
         Assert.Contains("Is there an age limit, \\u0022really\\u0022?", File.ReadAllLines(output)[0]);
@@ -77,7 +77,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task BenchPrintsLatencyPercentilesAndThroughput()
     {
-        var (code, output, _) = await Run("router", "bench", "--model", _model.ModelPath, "--input", _model.TestCsv,
+        var (code, output, _) = await CommandLine.Run("router", "bench", "--model", _model.ModelPath, "--input", _model.TestCsv,
             "--no-synthetic", "--tickets", "200", "--max-seconds", "2");
 
         Assert.Equal(0, code);
@@ -91,7 +91,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task MissingRequiredOptionIsAUsageError()
     {
-        var (code, output, error) = await Run("router", "eval", "--model", _model.ModelPath);
+        var (code, output, error) = await CommandLine.Run("router", "eval", "--model", _model.ModelPath);
 
         Assert.Equal(SupportConsoleCommandLine.UsageError, code);
         AssertOneErrorLine(error, "--test");
@@ -101,7 +101,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task OutOfRangeTargetPrecisionIsAUsageError()
     {
-        var (code, _, error) = await Run("router", "train", "--train", _model.TrainCsv, "--out", _model.Directory.File("x"),
+        var (code, _, error) = await CommandLine.Run("router", "train", "--train", _model.TrainCsv, "--out", _model.Directory.File("x"),
             "--target-precision", "1.5");
 
         Assert.Equal(SupportConsoleCommandLine.UsageError, code);
@@ -115,7 +115,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
         var bad = _model.Directory.File("bad.csv");
         File.WriteAllText(bad, "text,category\nfine,age_limit\n\"unterminated quote,age_limit\nnext,age_limit\n");
 
-        var (code, _, error) = await Run("router", "train", "--train", bad, "--out", _model.Directory.File("never"));
+        var (code, _, error) = await CommandLine.Run("router", "train", "--train", bad, "--out", _model.Directory.File("never"));
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
         AssertOneErrorLine(error, "bad.csv");
@@ -128,7 +128,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
         var bad = _model.Directory.File("nocategory.csv");
         File.WriteAllText(bad, "text\nhello\n");
 
-        var (code, _, error) = await Run("router", "train", "--train", bad, "--out", _model.Directory.File("never2"));
+        var (code, _, error) = await CommandLine.Run("router", "train", "--train", bad, "--out", _model.Directory.File("never2"));
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
         AssertOneErrorLine(error, "category");
@@ -140,7 +140,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
         var test = _model.Directory.File("unknown-label.csv");
         File.WriteAllText(test, "text,category\nwhere is my card,card_arrival_on_mars\n");
 
-        var (code, output, error) = await Run("router", "eval", "--model", _model.ModelPath, "--test", test);
+        var (code, output, error) = await CommandLine.Run("router", "eval", "--model", _model.ModelPath, "--test", test);
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
         AssertOneErrorLine(error, "card_arrival_on_mars");
@@ -150,7 +150,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task MissingModelIsAnError()
     {
-        var (code, _, error) = await Run("router", "eval", "--model", _model.Directory.File("no-model-here"), "--test", _model.TestCsv);
+        var (code, _, error) = await CommandLine.Run("router", "eval", "--model", _model.Directory.File("no-model-here"), "--test", _model.TestCsv);
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
         AssertOneErrorLine(error, "not found");
@@ -159,7 +159,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
     [Fact]
     public async Task MissingInputFileIsAnError()
     {
-        var (code, _, error) = await Run("router", "predict", "--model", _model.ModelPath, "--input", "/nonexistent.csv", "--out",
+        var (code, _, error) = await CommandLine.Run("router", "predict", "--model", _model.ModelPath, "--input", "/nonexistent.csv", "--out",
             _model.Directory.File("p.jsonl"));
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
@@ -194,13 +194,6 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
         Assert.Contains(mentions, lines[0]);
     }
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await SupportConsoleCommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>Runs the built app as a separate process, as a user would.</summary>
     private static async Task RunProcess(params string[] args)
@@ -241,7 +234,7 @@ public sealed class RouterCommandLineTests : IClassFixture<RouterCommandLineTest
             var intents = new[] { "age_limit", "apple_pay_or_google_pay", "atm_support", "card_arrival", "exchange_rate", "lost_or_stolen_card" };
             WriteSlice(RepositoryPaths.Banking77Train, TrainCsv, intents, 50);
             TestRows = WriteSlice(RepositoryPaths.Banking77Test, TestCsv, intents, 15);
-            var (code, output, error) = await Run("router", "train", "--train", TrainCsv, "--out", ModelPath);
+            var (code, output, error) = await CommandLine.Run("router", "train", "--train", TrainCsv, "--out", ModelPath);
             Assert.True(code == 0, error);
             TrainOutput = output;
         }

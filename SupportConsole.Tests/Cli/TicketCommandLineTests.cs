@@ -16,7 +16,7 @@ public sealed class TicketCommandLineTests : IDisposable
         var golden = File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "tenant", "golden-set.csv")).Take(31).ToList();
         File.WriteAllLines(_directory.File("golden.csv"), golden);
 
-        var (code, output, error) = await Run("tickets", "replay", "--input", _directory.File("golden.csv"), "--data-dir", _directory.File("state"));
+        var (code, output, error) = await CommandLine.Run("tickets", "replay", "--input", _directory.File("golden.csv"), "--data-dir", _directory.File("state"));
 
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -39,8 +39,8 @@ public sealed class TicketCommandLineTests : IDisposable
     {
         File.WriteAllText(_directory.File("history.csv"), "text,category\nwhere is my card,card_arrival\n\"how old, exactly?\",age_limit\n");
 
-        var first = await Run("tickets", "import", "--input", _directory.File("history.csv"), "--data-dir", _directory.File("state"));
-        var second = await Run("tickets", "import", "--input", _directory.File("history.csv"), "--data-dir", _directory.File("state"));
+        var first = await CommandLine.Run("tickets", "import", "--input", _directory.File("history.csv"), "--data-dir", _directory.File("state"));
+        var second = await CommandLine.Run("tickets", "import", "--input", _directory.File("history.csv"), "--data-dir", _directory.File("state"));
 
         Assert.Equal(2, JsonDocument.Parse(first.Output).RootElement.GetProperty("imported").GetInt32());
         Assert.Equal(0, JsonDocument.Parse(second.Output).RootElement.GetProperty("imported").GetInt32());
@@ -49,7 +49,7 @@ public sealed class TicketCommandLineTests : IDisposable
     [Fact]
     public async Task ReplayOfAMissingFileIsOneErrorLine()
     {
-        var (code, _, error) = await Run("tickets", "replay", "--input", "/nonexistent.csv", "--data-dir", _directory.File("state"));
+        var (code, _, error) = await CommandLine.Run("tickets", "replay", "--input", "/nonexistent.csv", "--data-dir", _directory.File("state"));
 
         Assert.Equal(SupportConsoleCommandLine.Failure, code);
         Assert.StartsWith("error:", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -61,11 +61,4 @@ public sealed class TicketCommandLineTests : IDisposable
         _directory.Dispose();
     }
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await SupportConsoleCommandLine.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 }
