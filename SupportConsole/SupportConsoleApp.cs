@@ -1,6 +1,7 @@
 using SupportConsole.Api;
 using SupportConsole.Components;
 using SupportConsole.Data;
+using SupportConsole.Identity;
 using SupportConsole.Pipeline;
 using SupportConsole.Telemetry;
 
@@ -17,8 +18,9 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleEngine();
         builder.AddSupportConsoleWorkers();
         builder.AddSupportConsoleTelemetry();
+        builder.AddSupportConsoleIdentity();
         builder.AddSupportConsoleApi();
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.AddSupportConsoleWeb();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -34,6 +36,7 @@ public static class SupportConsoleApp
         app.MapStaticAssets();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapTicketApi();
+        app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,11 +1,12 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupportConsole.Data.Entities;
 
 namespace SupportConsole.Data;
 
-/// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, and operations.</summary>
-public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options) : DbContext(options)
+/// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, operations and users.</summary>
+public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options) : IdentityDbContext<AppUser>(options)
 {
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
@@ -39,8 +40,11 @@ public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbCon
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SupportConsoleDbContext).Assembly);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -34,6 +34,7 @@ public static class EngineRegistration
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<PriceTableProvider>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Tickets.TicketEvents>();
         services.AddSingleton(sp => new TicketPipeline(
             sp.GetRequiredService<IIntentRouter>(),
             () => sp.GetRequiredService<KnowledgeIndexProvider>().Current,
@@ -65,6 +66,14 @@ public static class EngineRegistration
     public static async Task InitializeSupportConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
+            {
+                await accounts.SeedAsync();
+            }
+        }
+
         await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
         _ = services.GetRequiredService<IIntentRouter>();
     }

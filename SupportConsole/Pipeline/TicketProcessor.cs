@@ -31,6 +31,7 @@ public sealed class TicketProcessor(
     PolicyCache policies,
     PriceTableProvider prices,
     OutboxSignal outbox,
+    Tickets.TicketEvents events,
     TimeProvider clock,
     ILogger<TicketProcessor> logger)
 {
@@ -208,6 +209,7 @@ public sealed class TicketProcessor(
             outbox.Notify();
         }
 
+        events.Publish(new Tickets.TicketChanged(ticket.Id, ticket.Status.ToString(), band.ToString(), "ticket.decided"));
         return new DecidedTicket(ticket, decision, draftRow, receiptRows);
     }
 

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Api;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Identity;
+
+namespace SupportConsole.Administration;
+
+/// <summary>A user as the Users page lists them.</summary>
+public sealed record UserRow(string Id, string Email, string? DisplayName, string Role, bool LockedOut);
+
+/// <summary>An API key as the keys page lists it (never the key itself).</summary>
+public sealed record ApiKeyRow(Guid Id, string Name, string Prefix, string Scopes, DateTimeOffset CreatedAt, string? CreatedBy, DateTimeOffset? LastUsedAt,
+    DateTimeOffset? RevokedAt);
+
+/// <summary>Users and API keys, for admins. A new key is returned once; only its hash is stored.</summary>
+public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> contexts, IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<UserRow>> UsersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var rows = new List<UserRow>();
+        foreach (var user in await users.Users.OrderBy(u => u.Email).ToListAsync(cancellationToken))
+        {
+            var roles = await users.GetRolesAsync(user);
+            var top = roles.Contains(Roles.Admin) ? Roles.Admin : roles.Contains(Roles.Manager) ? Roles.Manager : roles.Contains(Roles.Agent) ? Roles.Agent : "-";
+            rows.Add(new UserRow(user.Id, user.Email ?? user.UserName ?? user.Id, user.DisplayName, top, await users.IsLockedOutAsync(user)));
+        }
+
+        return rows;
+    }
+
+    public async Task<ActionOutcome> CreateUserAsync(string email, string displayName, string role, string password, string actor)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            return new ActionOutcome(false, $"Unknown role {role}.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true, DisplayName = displayName.Trim(), CreatedAt = clock.GetUtcNow() };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return new ActionOutcome(false, string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        await users.AddToRolesAsync(user, Roles.Including(role));
+        await AuditAsync(actor, "user.created", "user", user.Email!, new { role });
+        return new ActionOutcome(true, $"User {email} created as {role}.");
+    }
+
+    public async Task<ActionOutcome> SetRoleAsync(string userId, string role, string actor)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null || !Roles.All.Contains(role))
+        {
+            return new ActionOutcome(false, "Unknown user or role.");
+        }
+
+        await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
+        await users.AddToRolesAsync(user, Roles.Including(role));
+        await users.UpdateSecurityStampAsync(user);
+        await AuditAsync(actor, "user.role-changed", "user", user.Email!, new { role });
+        return new ActionOutcome(true, $"{user.Email} is now {role}.");
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRow>> KeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt)
+            .Select(k => new ApiKeyRow(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedAt, k.CreatedBy, k.LastUsedAt, k.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Creates a key and returns it in full: the only time anyone sees it.</summary>
+    public async Task<(ActionOutcome Outcome, string? Key)> CreateKeyAsync(string name, IReadOnlyCollection<string> scopes, string actor,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128)
+        {
+            return (new ActionOutcome(false, "Give the key a name (up to 128 characters)."), null);
+        }
+
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        {
+            return (new ActionOutcome(false, "Choose at least one valid scope."), null);
+        }
+
+        var key = ApiKeyFormat.NewKey();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.ApiKeys.Add(new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name.Trim(),
+            Prefix = ApiKeyFormat.LookupPrefix(key),
+            Hash = ApiKeyFormat.Hash(key),
+            Scopes = string.Join(' ', scopes),
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = actor,
+        });
+        db.AuditEvents.Add(Audit(actor, "api-key.created", "api-key", name.Trim(), new { scopes }));
+        await db.SaveChangesAsync(cancellationToken);
+        return (new ActionOutcome(true, "Key created. Copy it now: it will not be shown again."), key);
+    }
+
+    public async Task<ActionOutcome> RevokeKeyAsync(Guid id, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return new ActionOutcome(false, "No such active key.");
+        }
+
+        key.RevokedAt = clock.GetUtcNow();
+        db.AuditEvents.Add(Audit(actor, "api-key.revoked", "api-key", key.Name, null));
+        await db.SaveChangesAsync(cancellationToken);
+        return new ActionOutcome(true, $"Key {key.Name} revoked.");
+    }
+
+    private async Task AuditAsync(string actor, string action, string type, string id, object? details)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        db.AuditEvents.Add(Audit(actor, action, type, id, details));
+        await db.SaveChangesAsync();
+    }
+
+    private AuditEvent Audit(string actor, string action, string type, string id, object? details) => new()
+    {
+        At = clock.GetUtcNow(),
+        Actor = actor,
+        Action = action,
+        EntityType = type,
+        EntityId = id,
+        DetailsJson = details is null ? null : JsonSerializer.Serialize(details),
+    };
+}

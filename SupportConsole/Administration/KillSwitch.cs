@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Data;
+
+namespace SupportConsole.Administration;
+
+/// <summary>The kill switch as the UI shows it: engaged or not, and who flipped it, when and why.</summary>
+public sealed record KillSwitchState(bool Engaged, string? ChangedBy, DateTimeOffset? ChangedAt, string? Reason);
+
+/// <summary>
+/// Flips the kill switch (auto-resolve off: everything becomes suggest-only) and tells every open browser. The gate
+/// reads the switch from the database for every ticket, so a flip applies to the very next one.
+/// </summary>
+public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings)
+{
+    private KillSwitchState? _current;
+
+    public event Action<KillSwitchState>? Changed;
+
+    public async Task<KillSwitchState> CurrentAsync(CancellationToken cancellationToken = default)
+    {
+        if (_current is { } cached)
+        {
+            return cached;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.AsNoTracking().SingleAsync(s => s.Key == SettingKeys.KillSwitch, cancellationToken);
+        return _current = new KillSwitchState(row.Value == "on", row.UpdatedBy, row.UpdatedAt, row.Reason);
+    }
+
+    /// <summary>Engages or releases the switch; a reason is required and the flip is audited.</summary>
+    public async Task<KillSwitchState> SetAsync(bool engaged, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("a reason is required to flip the kill switch", nameof(reason));
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Settings.SingleAsync(s => s.Key == SettingKeys.KillSwitch, cancellationToken);
+        settings.Write(db, row, engaged ? "on" : "off", actor, reason.Trim());
+        await db.SaveChangesAsync(cancellationToken);
+        var state = new KillSwitchState(engaged, actor, row.UpdatedAt, row.Reason);
+        _current = state;
+        Changed?.Invoke(state);
+        return state;
+    }
+}

@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace SupportConsole.Data.Entities;
+
+/// <summary>A person who signs in to the console.</summary>
+public sealed class AppUser : IdentityUser
+{
+    public string? DisplayName { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

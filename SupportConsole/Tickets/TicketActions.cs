@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Pipeline;
+
+namespace SupportConsole.Tickets;
+
+/// <summary>The result of an agent's action: done, or why not (another agent got there first, bad input...).</summary>
+public sealed record ActionResult(bool Succeeded, string Message)
+{
+    public static ActionResult Ok(string message) => new(true, message);
+
+    public static ActionResult Failed(string message) => new(false, message);
+}
+
+/// <summary>
+/// What agents do with a ticket: send the draft (as written or edited), reject it with a reason, correct the intent
+/// (a training label), escalate. Every action checks the ticket's version, so of two agents acting at once exactly
+/// one wins and the other is told; every action is audited.
+/// </summary>
+public sealed class TicketActions(
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    OutboxSignal outbox,
+    TicketEvents events,
+    TimeProvider clock)
+{
+    public const int MaxReplyLength = 20_000;
+
+    public Task<ActionResult> SendAsync(Guid ticketId, long version, string text, string actor, CancellationToken cancellationToken = default) =>
+        ActAsync(ticketId, version, actor, "ticket.sent", cancellationToken, (db, ticket, now) =>
+        {
+            if (ticket.Status is not (TicketStatus.AwaitingApproval or TicketStatus.Escalated))
+            {
+                return ActionResult.Failed($"This ticket is {ticket.Status} and cannot be answered from here.");
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return ActionResult.Failed("The reply is empty.");
+            }
+
+            if (text.Length > MaxReplyLength)
+            {
+                return ActionResult.Failed($"The reply is longer than {MaxReplyLength} characters.");
+            }
+
+            var draft = ticket.Draft;
+            var edited = draft is null || !string.Equals(Normalize(draft.OriginalText), Normalize(text), StringComparison.Ordinal);
+            if (draft is not null)
+            {
+                draft.EditedText = edited ? text : null;
+                draft.SentText = text;
+                draft.EditedBy = actor;
+                draft.EditedAt = now;
+            }
+
+            ticket.Status = TicketStatus.Answered;
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(),
+                TicketId = ticket.Id,
+                Kind = "reply",
+                PayloadJson = JsonSerializer.Serialize(new
+                {
+                    ticketId = ticket.Id,
+                    channel = ticket.Channel,
+                    externalId = ticket.ExternalId,
+                    customerId = ticket.CustomerId,
+                    text,
+                    sentBy = actor,
+                    citation = draft?.CitedArticleId is null ? null : new { articleId = draft.CitedArticleId, section = draft.CitedSection },
+                }),
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+            return ActionResult.Ok(edited ? "Edited reply sent." : "Draft approved and sent.");
+        }, details: ticket => new { edited = ticket.Draft?.EditedText is not null, length = text.Length });
+
+    public Task<ActionResult> RejectAsync(Guid ticketId, long version, string reason, string actor, CancellationToken cancellationToken = default) =>
+        ActAsync(ticketId, version, actor, "draft.rejected", cancellationToken, (_, ticket, _) =>
+        {
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                return ActionResult.Failed("Give a reason for rejecting the draft.");
+            }
+
+            if (ticket.Status != TicketStatus.AwaitingApproval)
+            {
+                return ActionResult.Failed($"This ticket is {ticket.Status}; only suggested drafts can be rejected.");
+            }
+
+            ticket.Status = TicketStatus.Escalated;
+            return ActionResult.Ok("Draft rejected; the ticket moved to Escalated.");
+        }, details: _ => new { reason });
+
+    public Task<ActionResult> EscalateAsync(Guid ticketId, long version, string actor, CancellationToken cancellationToken = default) =>
+        ActAsync(ticketId, version, actor, "ticket.escalated", cancellationToken, (_, ticket, _) =>
+        {
+            if (ticket.Status != TicketStatus.AwaitingApproval)
+            {
+                return ActionResult.Failed($"This ticket is {ticket.Status}; only suggested tickets can be escalated.");
+            }
+
+            ticket.Status = TicketStatus.Escalated;
+            return ActionResult.Ok("Ticket escalated.");
+        });
+
+    /// <summary>Records the right intent as a training label (used by retraining); the ticket stays where it is.</summary>
+    public Task<ActionResult> CorrectIntentAsync(Guid ticketId, long version, string intent, IReadOnlyCollection<string> knownIntents, string actor,
+        CancellationToken cancellationToken = default) =>
+        ActAsync(ticketId, version, actor, "intent.corrected", cancellationToken, (_, ticket, _) =>
+        {
+            if (!knownIntents.Contains(intent))
+            {
+                return ActionResult.Failed($"'{intent}' is not an intent the router knows.");
+            }
+
+            ticket.LabelledIntent = intent;
+            return ActionResult.Ok($"Intent recorded as {intent} for training.");
+        }, details: ticket => new { from = ticket.Decision?.Intent, to = intent });
+
+    private async Task<ActionResult> ActAsync(Guid ticketId, long version, string actor, string action, CancellationToken cancellationToken,
+        Func<SupportConsoleDbContext, Ticket, DateTimeOffset, ActionResult> apply, Func<Ticket, object>? details = null)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ticket = await db.Tickets.Include(t => t.Draft).Include(t => t.Decision).FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+        if (ticket is null)
+        {
+            return ActionResult.Failed("This ticket no longer exists.");
+        }
+
+        if (ticket.Version != version)
+        {
+            return ActionResult.Failed("Someone else changed this ticket while you were looking at it. It has been reloaded; nothing you entered was saved.");
+        }
+
+        var now = clock.GetUtcNow();
+        var result = apply(db, ticket, now);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        ticket.Version++;
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = now,
+            Actor = actor,
+            Action = action,
+            EntityType = "ticket",
+            EntityId = ticket.Id.ToString(),
+            DetailsJson = details is null ? null : JsonSerializer.Serialize(details(ticket)),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ActionResult.Failed("Someone else changed this ticket at the same moment. It has been reloaded; nothing you entered was saved.");
+        }
+
+        outbox.Notify();
+        events.Publish(new TicketChanged(ticket.Id, ticket.Status.ToString(), ticket.Decision?.Band.ToString(), action));
+        return result;
+    }
+
+    private static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();
+}
