@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+./scripts/install-test-dependencies.sh
 dotnet test SupportConsole.sln -c Release --logger "console;verbosity=normal"
