@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Tests.TestSupport;
+
+namespace SupportConsole.Tests.Api;
+
+/// <summary>Every page and API endpoint, for anonymous, agent, manager and admin, on the real host.</summary>
+public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrixTests.Host>
+{
+    private readonly Host _host;
+
+    public AuthorizationMatrixTests(Host host) => _host = host;
+
+    public enum Expect
+    {
+        SignIn,
+        Forbidden,
+        Ok,
+    }
+
+    /// <summary>Page, then the expected result for anonymous, agent, manager, admin.</summary>
+    public static TheoryData<string, Expect, Expect, Expect, Expect> Pages => new()
+    {
+        { "/", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/queues/suggest", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/queues/escalated", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/queues/auto", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/tickets/{ticket}", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/bands", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/knowledge", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/knowledge/card-delivery", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/audit", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/admin/kill-switch", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/admin/users", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/admin/api-keys", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task PageAnswersEachRoleAsExpected(string path, Expect anonymous, Expect agent, Expect manager, Expect admin)
+    {
+        path = path.Replace("{ticket}", (await _host.TicketIdAsync()).ToString());
+        foreach (var (role, expected) in new[] { ((string?)null, anonymous), ("agent", agent), ("manager", manager), ("admin", admin) })
+        {
+            using var client = await SignedInClient.CreateAsync(_host.Factory, role);
+            using var response = await client.GetAsync(path);
+            var actual = response.StatusCode switch
+            {
+                HttpStatusCode.OK => Expect.Ok,
+                HttpStatusCode.Forbidden => Expect.Forbidden,
+                HttpStatusCode.Redirect when response.Headers.Location!.OriginalString.Contains("/account/login") => Expect.SignIn,
+                _ => (Expect)(-1),
+            };
+            Assert.True(expected == actual, $"{path} as {role ?? "anonymous"}: expected {expected}, got {(int)response.StatusCode} {response.Headers.Location}");
+        }
+    }
+
+    [Fact]
+    public async Task SignInPageIsOpenToEveryone()
+    {
+        using var client = await SignedInClient.CreateAsync(_host.Factory, null);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/account/login")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiNeedsAKeyEvenForSignedInPeople()
+    {
+        using var admin = await SignedInClient.CreateAsync(_host.Factory, "admin");
+
+        using var read = await admin.GetAsync($"/api/v1/tickets/{await _host.TicketIdAsync()}");
+        using var write = await admin.PostAsJsonAsync("/api/v1/tickets", new { externalId = "matrix-x", customerId = "C0001", channel = "api", body = "hi" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiKeyScopesDecideWhatItMayDo()
+    {
+        var key = await _host.CreateKeyAsync(["tickets:read"]);
+        using var client = _host.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        using var read = await client.GetAsync($"/api/v1/tickets/{await _host.TicketIdAsync()}");
+        using var write = await client.PostAsJsonAsync("/api/v1/tickets", new { externalId = "matrix-y", customerId = "C0001", channel = "api", body = "hi" });
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+        Assert.Equal("application/problem+json", write.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task RevokedKeyIsRefused()
+    {
+        var key = await _host.CreateKeyAsync(["tickets:read"]);
+        var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
+        var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
+        await access.RevokeKeyAsync(stored.Id, "test");
+        using var client = _host.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{await _host.TicketIdAsync()}")).StatusCode);
+    }
+
+    public sealed class Host : IDisposable
+    {
+        private Guid? _ticket;
+
+        public AppFactory Factory { get; } = new();
+
+        public async Task<Guid> TicketIdAsync()
+        {
+            if (_ticket is { } id)
+            {
+                return id;
+            }
+
+            using var response = await Factory.Client().PostAsJsonAsync("/api/v1/tickets",
+                new { externalId = "matrix-1", customerId = "C0001", channel = "email", body = "My card payment was declined at the shop" });
+            response.EnsureSuccessStatusCode();
+            await using var db = Factory.Database();
+            _ticket = await db.Tickets.Where(t => t.ExternalId == "matrix-1").Select(t => t.Id).SingleAsync();
+            return _ticket.Value;
+        }
+
+        public async Task<string> CreateKeyAsync(IReadOnlyCollection<string> scopes)
+        {
+            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
+            Assert.True(outcome.Succeeded, outcome.Message);
+            return key!;
+        }
+
+        public void Dispose() => Factory.Dispose();
+    }
+}
