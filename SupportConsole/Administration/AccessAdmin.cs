@@ -132,13 +132,6 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         await db.SaveChangesAsync();
     }
 
-    private AuditEvent Audit(string actor, string action, string type, string id, object? details) => new()
-    {
-        At = clock.GetUtcNow(),
-        Actor = actor,
-        Action = action,
-        EntityType = type,
-        EntityId = id,
-        DetailsJson = details is null ? null : JsonSerializer.Serialize(details),
-    };
+    private AuditEvent Audit(string actor, string action, string type, string id, object? details) =>
+        AuditEvent.Record(clock.GetUtcNow(), actor, action, type, id, details is null ? null : JsonSerializer.Serialize(details));
 }

@@ -43,15 +43,7 @@ public sealed class KnowledgeAdmin(IDbContextFactory<SupportConsoleDbContext> co
             article.Sections = updated.Sections;
             (article.Title, article.Intents, article.Markdown, article.Version, article.UpdatedAt, article.UpdatedBy) =
                 (updated.Title, updated.Intents, markdown, updated.Version, now, actor);
-            db.AuditEvents.Add(new AuditEvent
-            {
-                At = now,
-                Actor = actor,
-                Action = "kb.saved",
-                EntityType = "kb-article",
-                EntityId = articleId,
-                DetailsJson = JsonSerializer.Serialize(new { version = updated.Version, sections = parsed.Sections.Count }),
-            });
+            db.AuditEvents.Add(AuditEvent.Record(now, actor, "kb.saved", "kb-article", articleId, JsonSerializer.Serialize(new { version = updated.Version, sections = parsed.Sections.Count })));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

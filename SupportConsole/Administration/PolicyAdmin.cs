@@ -100,13 +100,6 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         return 1;
     }
 
-    private static AuditEvent Audit(DateTimeOffset at, string actor, string action, string type, string id, object? details) => new()
-    {
-        At = at,
-        Actor = actor,
-        Action = action,
-        EntityType = type,
-        EntityId = id,
-        DetailsJson = details is null ? null : JsonSerializer.Serialize(details),
-    };
+    private static AuditEvent Audit(DateTimeOffset at, string actor, string action, string type, string id, object? details) =>
+        AuditEvent.Record(at, actor, action, type, id, details is null ? null : JsonSerializer.Serialize(details));
 }

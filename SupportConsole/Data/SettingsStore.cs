@@ -65,14 +65,6 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvide
         row.UpdatedAt = clock.GetUtcNow();
         row.UpdatedBy = actor;
         row.Reason = reason;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = row.UpdatedAt,
-            Actor = actor,
-            Action = "setting.changed",
-            EntityType = "setting",
-            EntityId = row.Key,
-            DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { before, after = value, reason }),
-        });
+        db.AuditEvents.Add(AuditEvent.Record(row.UpdatedAt, actor, "setting.changed", "setting", row.Key, System.Text.Json.JsonSerializer.Serialize(new { before, after = value, reason })));
     }
 }

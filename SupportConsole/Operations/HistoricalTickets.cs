@@ -45,15 +45,7 @@ public static class HistoricalTickets
             added++;
         }
 
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            Actor = "cli",
-            Action = "tickets.imported",
-            EntityType = "tickets",
-            EntityId = channel,
-            DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { source, rows = rows.Count, added }),
-        });
+        db.AuditEvents.Add(AuditEvent.Record(now, "cli", "tickets.imported", "tickets", channel, System.Text.Json.JsonSerializer.Serialize(new { source, rows = rows.Count, added })));
         await db.SaveChangesAsync(cancellationToken);
         return added;
     }

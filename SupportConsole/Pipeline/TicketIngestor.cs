@@ -125,15 +125,7 @@ public sealed partial class TicketIngestor(
             Status = TicketStatus.Received,
         };
         db.Tickets.Add(ticket);
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            Actor = source,
-            Action = "ticket.ingested",
-            EntityType = "ticket",
-            EntityId = ticket.Id.ToString(),
-            DetailsJson = System.Text.Json.JsonSerializer.Serialize(new { channel, externalId, customerId }),
-        });
+        db.AuditEvents.Add(AuditEvent.Record(now, source, "ticket.ingested", "ticket", ticket.Id.ToString(), System.Text.Json.JsonSerializer.Serialize(new { channel, externalId, customerId })));
 
         try
         {

@@ -110,23 +110,8 @@ public sealed class TicketProcessor(
 
         if (band == ConfidenceBand.Auto && outcome.Draft is { } reply)
         {
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                Id = Guid.CreateVersion7(),
-                TicketId = ticket.Id,
-                Kind = "reply",
-                PayloadJson = JsonSerializer.Serialize(new
-                {
-                    ticketId = ticket.Id,
-                    channel = ticket.Channel,
-                    externalId = ticket.ExternalId,
-                    customerId = ticket.CustomerId,
-                    text = reply.Text,
-                    citation = new { articleId = reply.Cited.ArticleId, articleTitle = reply.Cited.ArticleTitle, section = reply.Cited.SectionTitle },
-                }, Json),
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+            db.OutboxMessages.Add(OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle,
+                sentBy: null, now));
         }
 
         receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,

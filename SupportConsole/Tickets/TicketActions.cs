@@ -56,24 +56,7 @@ public sealed class TicketActions(
             }
 
             ticket.Status = TicketStatus.Answered;
-            db.OutboxMessages.Add(new OutboxMessage
-            {
-                Id = Guid.CreateVersion7(),
-                TicketId = ticket.Id,
-                Kind = "reply",
-                PayloadJson = JsonSerializer.Serialize(new
-                {
-                    ticketId = ticket.Id,
-                    channel = ticket.Channel,
-                    externalId = ticket.ExternalId,
-                    customerId = ticket.CustomerId,
-                    text,
-                    sentBy = actor,
-                    citation = draft?.CitedArticleId is null ? null : new { articleId = draft.CitedArticleId, section = draft.CitedSection },
-                }),
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+            db.OutboxMessages.Add(OutboxMessage.Reply(ticket, text, draft?.CitedArticleId, citedArticleTitle: null, draft?.CitedSection, actor, now));
             return ActionResult.Ok(edited ? "Edited reply sent." : "Draft approved and sent.");
         }, details: ticket => new { edited = ticket.Draft?.EditedText is not null, length = text.Length });
 
@@ -143,15 +126,7 @@ public sealed class TicketActions(
         }
 
         ticket.Version++;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            At = now,
-            Actor = actor,
-            Action = action,
-            EntityType = "ticket",
-            EntityId = ticket.Id.ToString(),
-            DetailsJson = details is null ? null : JsonSerializer.Serialize(details(ticket)),
-        });
+        db.AuditEvents.Add(AuditEvent.Record(now, actor, action, "ticket", ticket.Id.ToString(), details is null ? null : JsonSerializer.Serialize(details(ticket))));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

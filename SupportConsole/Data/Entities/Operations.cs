@@ -17,6 +17,16 @@ public sealed class AuditEvent
     public required string EntityId { get; set; }
 
     public string? DetailsJson { get; set; }
+
+    public static AuditEvent Record(DateTimeOffset at, string actor, string action, string entityType, string entityId, string? detailsJson = null) => new()
+    {
+        At = at,
+        Actor = actor,
+        Action = action,
+        EntityType = entityType,
+        EntityId = entityId,
+        DetailsJson = detailsJson,
+    };
 }
 
 /// <summary>A message to deliver exactly once to the reply webhook, retried until it is.</summary>
@@ -40,6 +50,27 @@ public sealed class OutboxMessage
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>A reply to the ticket's channel (auto-resolved, or sent by an agent), due now.</summary>
+    public static OutboxMessage Reply(Ticket ticket, string text, string? citedArticleId, string? citedArticleTitle, string? citedSection,
+        string? sentBy, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        TicketId = ticket.Id,
+        Kind = "reply",
+        PayloadJson = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            ticketId = ticket.Id,
+            channel = ticket.Channel,
+            externalId = ticket.ExternalId,
+            customerId = ticket.CustomerId,
+            text,
+            sentBy,
+            citation = citedArticleId is null ? null : new { articleId = citedArticleId, articleTitle = citedArticleTitle, section = citedSection },
+        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 }
 
 /// <summary>An API key; only its SHA-256 hash is stored, the prefix finds it.</summary>
