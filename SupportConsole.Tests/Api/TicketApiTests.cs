@@ -32,7 +32,7 @@ public sealed class TicketApiTests : IClassFixture<TicketApiTests.Host>
         Assert.Equal("Auto", decision.GetProperty("band").GetString());
         Assert.Equal(3, decision.GetProperty("sources").GetArrayLength());
         Assert.NotEmpty(decision.GetProperty("reasons").EnumerateArray());
-        Assert.Contains("Source: Card delivery and activation", created.GetProperty("draft").GetProperty("originalText").GetString());
+        Assert.Contains("Source: Activating and linking your card", created.GetProperty("draft").GetProperty("originalText").GetString());
         Assert.Equal(["ingest", "route", "retrieve", "draft", "gate", "act"],
             created.GetProperty("receipts").EnumerateArray().Select(r => r.GetProperty("stage").GetString()));
 

@@ -32,7 +32,7 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         var editor = page.Locator("[data-testid=draft-editor]");
         var draft = await editor.InputValueAsync();
         Assert.Contains("Source:", draft);
-        await editor.FillAsync(draft.Replace("Hi ", "Hello again ", StringComparison.Ordinal) + "\nKind regards");
+        await editor.FillAsync(draft.Replace("Hi ", "Hello again ", StringComparison.Ordinal) + "\nP.S. Edited in the browser test.");
         await page.Locator("[data-testid=draft-diff]").WaitForAsync();
         await ConsolePage.ScreenshotAsync(page, "ticket-editing");
         await page.ClickAsync("[data-testid=send-button]");
@@ -42,9 +42,9 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         await using var db = app.Database();
         var stored = await db.Tickets.Include(t => t.Draft).SingleAsync(t => t.Id == Guid.Parse(id));
         Assert.Equal(TicketStatus.Answered, stored.Status);
-        Assert.Contains("Kind regards", stored.Draft!.SentText);
+        Assert.Contains("P.S. Edited in the browser test.", stored.Draft!.SentText);
         Assert.NotNull(stored.Draft.EditedText);
-        Assert.DoesNotContain("Kind regards", stored.Draft.OriginalText);
+        Assert.DoesNotContain("P.S. Edited in the browser test.", stored.Draft.OriginalText);
         Assert.True(await db.OutboxMessages.AnyAsync(m => m.TicketId == stored.Id));
     }
 

