@@ -2,6 +2,7 @@ using SupportConsole.Api;
 using SupportConsole.Components;
 using SupportConsole.Data;
 using SupportConsole.Identity;
+using SupportConsole.Jobs;
 using SupportConsole.Pipeline;
 using SupportConsole.Telemetry;
 
@@ -16,7 +17,9 @@ public static class SupportConsoleApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSupportConsoleData();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleOperations();
         builder.AddSupportConsoleWorkers();
+        builder.AddSupportConsoleJobs();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
         builder.AddSupportConsoleApi();
@@ -37,6 +40,7 @@ public static class SupportConsoleApp
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapTicketApi();
         app.MapAccountEndpoints();
+        app.MapJobsDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -52,6 +56,7 @@ public static class SupportConsoleApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddSupportConsoleData();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleOperations();
         configure?.Invoke(builder);
         return builder.Build();
     }

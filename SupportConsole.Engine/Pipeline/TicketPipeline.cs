@@ -17,13 +17,16 @@ public interface IKnowledgeSearch
     CitedSection? FindSection(string articleId, string sectionTitle);
 }
 
+/// <summary>The models one ticket is decided with: a router version and a help-center index version.</summary>
+public sealed record PipelineModels(IIntentRouter Router, IKnowledgeSearch Knowledge);
+
 /// <summary>
-/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the current
-/// knowledge index come in; the decision and a receipt per stage come out. Persisting them and acting on the
-/// band (outbox, queues) is the caller's job.
+/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the models come in;
+/// the decision and a receipt per stage come out. Persisting them and acting on the band (outbox, queues) is the
+/// caller's job.
 /// </summary>
 public sealed class TicketPipeline(
-    IIntentRouter router,
+    Func<IIntentRouter> router,
     Func<IKnowledgeSearch> knowledge,
     ICloudDrafter cloud,
     PriceTable prices,
@@ -31,9 +34,17 @@ public sealed class TicketPipeline(
 {
     public static readonly ActivitySource Telemetry = new("SupportConsole.Pipeline");
 
+    /// <summary>The live router and index as the pipeline was composed with.</summary>
+    public PipelineModels CurrentModels() => new(router(), knowledge());
+
+    public Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
+        CancellationToken cancellationToken) => ProcessAsync(ticket, customer, policy, CurrentModels(), cancellationToken);
+
+    /// <summary>Decides one ticket with the given models (a shadow evaluation passes a candidate router).</summary>
     public async Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
-        CancellationToken cancellationToken)
+        PipelineModels models, CancellationToken cancellationToken)
     {
+        var router = models.Router;
         var receipts = new List<StageReceipt>();
         var text = ticket.Text;
         var inputTokens = PriceTable.EstimateTokens(text);
@@ -57,7 +68,7 @@ public sealed class TicketPipeline(
         var intentRule = certification.Intents.FirstOrDefault(i => i.Intent == route.Intent);
 
         // Retrieve
-        var search = knowledge();
+        var search = models.Knowledge;
         IReadOnlyList<SourceHit> hits;
         using (var span = Telemetry.StartActivity(Stages.Retrieve))
         {

@@ -34,6 +34,13 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         { "/admin/kill-switch", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/admin/users", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/admin/api-keys", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/queues/second-opinion", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/evaluations", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/admin/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/admin/models", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs/jobs/succeeded", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs/recurring", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
     };
 
     [Theory]

@@ -12,7 +12,7 @@ public static class SupportConsoleCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench"];
+    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval"];
 
     /// <summary>True when the arguments name a verb; anything else (such as --urls) is for the web host.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -28,6 +28,7 @@ public static class SupportConsoleCommandLine
             RetrievalCommands.Retrieval(output),
             TicketCommands.Create(output),
             BenchCommands.Create(output),
+            EvaluationCommands.Create(output),
         };
 
         var parse = root.Parse(args);

@@ -17,7 +17,19 @@ public static class SettingKeys
 
     /// <summary>Bumped whenever band policy, hard rules or templates change, so every instance reloads them.</summary>
     public const string PolicyVersion = "policy.version";
+
+    /// <summary>The router version that decides new tickets (the registry's active model).</summary>
+    public const string ActiveRouterVersion = "router.active_version";
+
+    /// <summary>The help-center index version that went live last (every instance builds the same content into it).</summary>
+    public const string KnowledgeIndexVersion = "kb.index_version";
+
+    /// <summary><c>on</c>: a failed golden-set evaluation engages the kill switch (an admin's choice; off by default).</summary>
+    public const string AutoKillSwitchOnFailedEvaluation = "evaluation.auto_kill_switch";
 }
+
+/// <summary>The settings read for every ticket: the gate's, the policy version and the active router version.</summary>
+public sealed record LiveSettings(GateSettings Gate, long PolicyVersion, string? ActiveRouterVersion);
 
 /// <summary>Reads and writes the settings table; every write records who, when and why, and is audited.</summary>
 public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvider clock)
@@ -32,6 +44,7 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvide
             [SettingKeys.CostCeilingUsd] = gate.DefaultCostCeilingUsd.ToString(CultureInfo.InvariantCulture),
             [SettingKeys.TargetPrecision] = gate.TargetPrecision.ToString(CultureInfo.InvariantCulture),
             [SettingKeys.PolicyVersion] = "1",
+            [SettingKeys.AutoKillSwitchOnFailedEvaluation] = "off",
         };
         var existing = await db.Settings.Select(s => s.Key).ToListAsync(cancellationToken);
         foreach (var (key, value) in defaults.Where(d => !existing.Contains(d.Key)))
@@ -43,18 +56,20 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvide
     }
 
     /// <summary>The gate settings as of now: read on every ticket, so a change applies to the very next one.</summary>
-    public static async Task<(GateSettings Gate, long PolicyVersion)> ReadGateAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    public static async Task<LiveSettings> ReadGateAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Settings.AsNoTracking()
             .Where(s => s.Key == SettingKeys.KillSwitch || s.Key == SettingKeys.GroundednessFloor
-                        || s.Key == SettingKeys.CostCeilingUsd || s.Key == SettingKeys.PolicyVersion || s.Key == SettingKeys.TargetPrecision)
+                        || s.Key == SettingKeys.CostCeilingUsd || s.Key == SettingKeys.PolicyVersion || s.Key == SettingKeys.TargetPrecision
+                        || s.Key == SettingKeys.ActiveRouterVersion)
             .ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
         var gate = new GateSettings(
             rows.GetValueOrDefault(SettingKeys.KillSwitch) == "on",
             double.Parse(rows.GetValueOrDefault(SettingKeys.GroundednessFloor) ?? "0.92", CultureInfo.InvariantCulture),
             decimal.Parse(rows.GetValueOrDefault(SettingKeys.CostCeilingUsd) ?? "0.006", CultureInfo.InvariantCulture),
             double.Parse(rows.GetValueOrDefault(SettingKeys.TargetPrecision) ?? "0.98", CultureInfo.InvariantCulture));
-        return (gate, long.Parse(rows.GetValueOrDefault(SettingKeys.PolicyVersion) ?? "1", CultureInfo.InvariantCulture));
+        return new LiveSettings(gate, long.Parse(rows.GetValueOrDefault(SettingKeys.PolicyVersion) ?? "1", CultureInfo.InvariantCulture),
+            rows.GetValueOrDefault(SettingKeys.ActiveRouterVersion));
     }
 
     /// <summary>Writes one setting with who, when and why, and an audit event, in the caller's transaction.</summary>

@@ -40,6 +40,18 @@ public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbCon
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
+    public DbSet<KnowledgeIndexBuild> KnowledgeIndexBuilds => Set<KnowledgeIndexBuild>();
+
+    public DbSet<EvaluationRun> EvaluationRuns => Set<EvaluationRun>();
+
+    public DbSet<RouterModelVersion> RouterModels => Set<RouterModelVersion>();
+
+    public DbSet<RouterModelFile> RouterModelFiles => Set<RouterModelFile>();
+
+    public DbSet<SecondOpinionReview> SecondOpinionReviews => Set<SecondOpinionReview>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

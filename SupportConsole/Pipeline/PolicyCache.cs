@@ -15,9 +15,13 @@ public sealed class PolicyCache
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile PolicySnapshot? _snapshot;
 
-    public async Task<PolicySnapshot> CurrentAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    public async Task<PolicySnapshot> CurrentAsync(SupportConsoleDbContext db, CancellationToken cancellationToken) =>
+        (await CurrentWithRouterAsync(db, cancellationToken)).Policy;
+
+    /// <summary>The policy as of now and the router version that must decide the next ticket.</summary>
+    public async Task<(PolicySnapshot Policy, string? RouterVersion)> CurrentWithRouterAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
-        var (gate, version) = await SettingsStore.ReadGateAsync(db, cancellationToken);
+        var (gate, version, routerVersion) = await SettingsStore.ReadGateAsync(db, cancellationToken);
         var snapshot = _snapshot;
         if (snapshot is null || snapshot.Version != version)
         {
@@ -37,7 +41,7 @@ public sealed class PolicyCache
             }
         }
 
-        return snapshot with { Gate = gate };
+        return (snapshot with { Gate = gate }, routerVersion);
     }
 
     private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)

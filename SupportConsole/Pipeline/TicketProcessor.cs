@@ -29,6 +29,9 @@ public sealed class TicketProcessor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     TicketPipeline pipeline,
     PolicyCache policies,
+    ModelRegistry.RouterRegistry routers,
+    KnowledgeIndexProvider knowledge,
+    Review.SecondOpinionSampler secondOpinions,
     PriceTableProvider prices,
     OutboxSignal outbox,
     Tickets.TicketEvents events,
@@ -67,9 +70,10 @@ public sealed class TicketProcessor(
     {
         var customer = await db.Customers.AsNoTracking().Include(c => c.Transactions)
             .FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
-        var policy = await policies.CurrentAsync(db, cancellationToken);
+        var (policy, routerVersion) = await policies.CurrentWithRouterAsync(db, cancellationToken);
+        var models = new PipelineModels(await routers.ResolveAsync(routerVersion, cancellationToken), knowledge.Current);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, models, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -112,6 +116,10 @@ public sealed class TicketProcessor(
         {
             db.OutboxMessages.Add(OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle,
                 sentBy: null, now));
+            if (secondOpinions.IsSampled(ticket.Id))
+            {
+                db.SecondOpinionReviews.Add(new SecondOpinionReview { Id = Guid.CreateVersion7(now), TicketId = ticket.Id, QueuedAt = now });
+            }
         }
 
         receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,
@@ -209,7 +217,7 @@ public sealed class TicketProcessor(
                 .SetProperty(t => t.LastProcessingError, message), cancellationToken);
     }
 
-    private static CustomerRecords? ToRecords(Customer? customer) => customer is null
+    public static CustomerRecords? ToRecords(Customer? customer) => customer is null
         ? null
         : new CustomerRecords(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4,
             customer.AccountNumber,

@@ -612,6 +612,115 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("Drafts");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.EvaluationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AlertRaised")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AlertReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AutoReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AutoResolvedShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("BadAnswerRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("BadAutoReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("CertifiedPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("CertifiedShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("EngagedKillSwitch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpectedAuto")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KnowledgeIndexVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("LatencyP50Milliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyP95Milliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MeanGroundedness")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinGroundedness")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PerIntentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PolicyVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PredictionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("RetrievalRecallAt3")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("RouterAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("RouterVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StageLatencyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("TargetPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.ToTable("EvaluationRuns");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.HardRule", b =>
                 {
                     b.Property<string>("Id")
@@ -649,6 +758,84 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("HardRules");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActiveKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HangfireJobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Progress")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("Kind", "ActiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "CreatedAt");
+
+                    b.ToTable("JobRuns");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.KbArticle", b =>
@@ -759,6 +946,48 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("KbSections");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.KnowledgeIndexBuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Articles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuiltBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DurationMilliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("EmbedderVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndexVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltAt");
+
+                    b.ToTable("KnowledgeIndexBuilds");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -790,7 +1019,7 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("TicketId")
+                    b.Property<Guid?>("TicketId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -846,6 +1075,130 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasKey("Intent");
 
                     b.ToTable("ReplyTemplates");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelFile", b =>
+                {
+                    b.Property<string>("VersionId")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("VersionId");
+
+                    b.ToTable("RouterModelFiles");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelVersion", b =>
+                {
+                    b.Property<string>("VersionId")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ActivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActivatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("HeldOutAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("HeldOutCertifiedCoverage")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OnnxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OnnxSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShadowReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingDataHash")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VersionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("RouterModels");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.SecondOpinionReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectIntent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReviewedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewedAt", "QueuedAt");
+
+                    b.ToTable("SecondOpinionReviews");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.Setting", b =>
@@ -1036,6 +1389,24 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasOne("SupportConsole.Data.Entities.KbArticle", null)
                         .WithMany("Sections")
                         .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelFile", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.RouterModelVersion", null)
+                        .WithOne()
+                        .HasForeignKey("SupportConsole.Data.Entities.RouterModelFile", "VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.SecondOpinionReview", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
