@@ -8,7 +8,6 @@ namespace SupportConsole.Jobs;
 public sealed class GoldenEvaluationJob(JobRunner runner, JobRunStore runs, EvaluationRecorder recorder)
 {
     [AutomaticRetry(Attempts = JobRunner.Retries, DelaysInSeconds = [30, 120, 600])]
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [JobDisplayName("Golden-set evaluation (run {0})")]
     public Task RunAsync(Guid runId, CancellationToken cancellationToken) =>
         runner.ExecuteAsync(runId, cancellationToken, async (run, progress, token) =>

@@ -50,6 +50,9 @@ public static class JobsRegistration
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = TimeSpan.FromSeconds(options.SchedulePollingSeconds);
                 server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+                // Jobs honour their cancellation token; a stop should not wait longer than the host does.
+                server.ShutdownTimeout = TimeSpan.FromSeconds(10);
             });
         }
 

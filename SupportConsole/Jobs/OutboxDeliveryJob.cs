@@ -6,13 +6,13 @@ namespace SupportConsole.Jobs;
 /// <summary>
 /// One pass over the outbox, as a Hangfire job: enqueued as soon as a message is written (coalesced: at most one
 /// waiting), scheduled for the moment the next retry comes due, and swept every minute by a recurring job (which
-/// also catches up after a restart). Messages carry their own attempts and back-off, so a pass that fails is simply
-/// followed by the next one.
+/// also catches up after a restart). Messages carry their own attempts and back-off and are claimed before they are
+/// sent, so passes may overlap (here or on another instance) without sending anything twice, and a pass that fails is
+/// simply followed by the next one.
 /// </summary>
 public sealed class OutboxDeliveryJob(OutboxDispatcher dispatcher, OutboxDeliveryTrigger trigger, IBackgroundJobClient hangfire, TimeProvider clock)
 {
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(timeoutInSeconds: 120)]
     [JobDisplayName("Deliver due outbox messages")]
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -8,7 +8,8 @@ namespace SupportConsole.Jobs;
 public sealed class RouterRetrainJob(JobRunner runner, JobRunStore runs, RouterRetrainer retrainer)
 {
     [AutomaticRetry(Attempts = JobRunner.Retries, DelaysInSeconds = [30, 120, 600])]
-    [DisableConcurrentExecution(timeoutInSeconds: 3600)]
+    // One retraining at a time across instances: a second run waits a few seconds for the lock, then is retried later.
+    [DisableConcurrentExecution(timeoutInSeconds: 5)]
     [JobDisplayName("Retrain the router (run {0})")]
     public Task RunAsync(Guid runId, CancellationToken cancellationToken) =>
         runner.ExecuteAsync(runId, cancellationToken, async (run, progress, token) =>
