@@ -1,4 +1,5 @@
 using SupportConsole.Api;
+using SupportConsole.Cluster;
 using SupportConsole.Components;
 using SupportConsole.Data;
 using SupportConsole.Identity;
@@ -15,11 +16,17 @@ public static class SupportConsoleApp
     {
         // Settings and web assets come from the app's folder; the working directory is the user's (state, CLI paths).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // `dotnet run` serves the build output, not a published one: MudBlazor's and the app's static files are found
+        // through the static web assets manifest in every environment (a published app has no manifest: no effect).
+        builder.WebHost.UseStaticWebAssets();
         builder.AddSupportConsoleData();
+        builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
         builder.AddSupportConsoleOperations();
         builder.AddSupportConsoleWorkers();
         builder.AddSupportConsoleJobs();
+        builder.AddSupportConsoleClusterFollowers();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
         builder.AddSupportConsoleApi();
@@ -55,6 +62,7 @@ public static class SupportConsoleApp
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddSupportConsoleData();
+        builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
         builder.AddSupportConsoleOperations();
         configure?.Invoke(builder);

@@ -12,7 +12,7 @@ public static class SupportConsoleCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval"];
+    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval", "db"];
 
     /// <summary>True when the arguments name a verb; anything else (such as --urls) is for the web host.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -29,6 +29,7 @@ public static class SupportConsoleCommandLine
             TicketCommands.Create(output),
             BenchCommands.Create(output),
             EvaluationCommands.Create(output),
+            DatabaseCommands.Create(output, error),
         };
 
         var parse = root.Parse(args);
@@ -45,7 +46,8 @@ public static class SupportConsoleCommandLine
         catch (Exception e) when (e is DataFileException or RouterModelException or ArgumentException or IOException
                                        or UnauthorizedAccessException or Engine.Retrieval.KbFormatException
                                        or Engine.Retrieval.EmbedderModelException
-                                       or Microsoft.Extensions.Options.OptionsValidationException)
+                                       or Microsoft.Extensions.Options.OptionsValidationException
+                                       or InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
         {
             await error.WriteLineAsync($"error: {FirstLine(e.Message)}");
             return Failure;

@@ -6,8 +6,19 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Data;
 
 /// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, operations and users.</summary>
-public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options) : IdentityDbContext<AppUser>(options)
+public class SupportConsoleDbContext : IdentityDbContext<AppUser>
 {
+    public SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's derived context (its own migrations): see <see cref="PostgresSupportConsoleDbContext"/>.</summary>
+    protected SupportConsoleDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     public DbSet<Decision> Decisions => Set<Decision>();

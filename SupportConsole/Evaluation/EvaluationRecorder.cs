@@ -122,10 +122,17 @@ public sealed class EvaluationRecorder(
     };
 }
 
-/// <summary>Tells open pages that an evaluation run finished (the Evaluations page and the alert banner listen).</summary>
-public sealed class EvaluationEvents
+/// <summary>Tells open pages on every instance that an evaluation run finished (the Evaluations page and the alert banner listen).</summary>
+public sealed class EvaluationEvents(Cluster.IClusterBus cluster)
 {
     public event Action<EvaluationRun>? Completed;
 
-    public void Publish(EvaluationRun run) => Completed?.Invoke(run);
+    public void Publish(EvaluationRun run)
+    {
+        Completed?.Invoke(run);
+        cluster.Publish(Cluster.ClusterTopics.Evaluation, run.Id.ToString());
+    }
+
+    /// <summary>A run another instance finished (read back from the database): told to this instance's pages only.</summary>
+    public void RaiseFromCluster(EvaluationRun run) => Completed?.Invoke(run);
 }

@@ -31,12 +31,19 @@ public sealed record JobRunView(
         r.FinishedAt, r.Attempts, r.CancelRequested, r.Error, r.ResultJson, r.HangfireJobId);
 }
 
-/// <summary>Tells open pages (and anyone listening in-process) that a job run moved. Raised on the job's thread.</summary>
-public sealed class JobEvents
+/// <summary>Tells open pages (on every instance) that a job run moved. Raised on the job's thread here.</summary>
+public sealed class JobEvents(Cluster.IClusterBus cluster)
 {
     public event Action<JobRunView>? Changed;
 
-    public void Publish(JobRunView run) => Changed?.Invoke(run);
+    public void Publish(JobRunView run)
+    {
+        Changed?.Invoke(run);
+        cluster.Publish(Cluster.ClusterTopics.JobRun, JsonSerializer.Serialize(run with { ResultJson = null }));
+    }
+
+    /// <summary>A run another instance executes moved: told to this instance's pages only.</summary>
+    public void RaiseFromCluster(JobRunView run) => Changed?.Invoke(run);
 }
 
 /// <summary>

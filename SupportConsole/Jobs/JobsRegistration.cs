@@ -2,6 +2,8 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
@@ -31,7 +33,21 @@ public static class JobsRegistration
         // Per app, not Hangfire's process-wide statics: two hosts in one process (tests) must not share jobs, and
         // Hangfire's one process-wide log provider must outlive any single host.
         Hangfire.Logging.LogProvider.SetCurrentLogProvider(HangfireLogBridge.Instance);
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        // On PostgreSQL the queue is durable and shared: every instance sees every job, each runs once.
+        if (DataRegistration.ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)
+        {
+            services.AddSingleton<JobStorage>(sp =>
+            {
+                var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+                var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+            });
+        }
+        else
+        {
+            services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        }
+
         services.AddSingleton<JobActivator>(sp => new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, configuration) =>
         {
@@ -136,9 +152,9 @@ public static class JobsRegistration
 }
 
 /// <summary>
-/// At start-up, after the database is ready: registers the recurring jobs under stable ids and, because the embedded
-/// default keeps Hangfire's queue in memory, hands runs left unfinished by the last process back to Hangfire and runs
-/// a golden-set evaluation if the nightly one was missed.
+/// At start-up, after the database is ready: registers the recurring jobs under stable ids; because the embedded
+/// default keeps Hangfire's queue in memory, hands runs left unfinished by the last process back to Hangfire; and runs
+/// a golden-set evaluation if the nightly one was missed (several instances starting at once ask for the same run).
 /// </summary>
 internal sealed class JobsStartup(
     IRecurringJobManager recurring,
@@ -164,14 +180,13 @@ internal sealed class JobsStartup(
         recurring.AddOrUpdate<RouterRetrainJob>(RouterRetrainId, j => j.RunScheduledAsync(CancellationToken.None), settings.RouterRetrainCron, utc);
         recurring.AddOrUpdate<OutboxDeliveryJob>(OutboxSweepId, j => j.RunAsync(CancellationToken.None), settings.OutboxSweepCron, utc);
 
-        if (storage is not InMemoryStorage)
+        // Durable storage (PostgreSQL) still has its queue after a restart; in-memory storage does not.
+        if (storage is InMemoryStorage)
         {
-            return;
-        }
-
-        foreach (var run in await runs.UnfinishedAsync(cancellationToken))
-        {
-            await scheduler.RequeueAsync(run, cancellationToken);
+            foreach (var run in await runs.UnfinishedAsync(cancellationToken))
+            {
+                await scheduler.RequeueAsync(run, cancellationToken);
+            }
         }
 
         if (!settings.EvaluateOnStartIfMissed)

@@ -35,6 +35,7 @@ public sealed class RouterRegistry(
     IOptions<ModelOptions> models,
     IOptions<DatabaseOptions> database,
     SettingsStore settings,
+    Cluster.IClusterBus cluster,
     TimeProvider clock,
     ILogger<RouterRegistry> logger) : IDisposable
 {
@@ -164,6 +165,7 @@ public sealed class RouterRegistry(
 
         _active = router;
         ActiveChanged?.Invoke(version);
+        cluster.Publish(Cluster.ClusterTopics.Router, version);
     }
 
     /// <summary>Marks a candidate rejected, keeping why.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Engine.Drafting;
@@ -22,6 +23,7 @@ public static class EngineRegistration
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ModelRegistry.RouterRegistry>();
@@ -67,17 +69,22 @@ public static class EngineRegistration
     /// <summary>Creates or migrates the database, seeds it when new, loads the active router and builds the knowledge index; call before serving.</summary>
     public static async Task InitializeSupportConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
-        await using (var scope = services.CreateAsyncScope())
+        // Instances starting together on one PostgreSQL database take turns: one migrates and seeds, the others find it done.
+        await using (await StartupLock.AcquireAsync(services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>(), cancellationToken))
         {
-            if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
+            await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+            await using (var scope = services.CreateAsyncScope())
             {
-                await accounts.SeedAsync();
+                if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
+                {
+                    await accounts.SeedAsync();
+                }
             }
+
+            await services.GetRequiredService<ModelRegistry.RouterRegistry>().InitializeAsync(cancellationToken);
+            await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
         }
 
-        await services.GetRequiredService<ModelRegistry.RouterRegistry>().InitializeAsync(cancellationToken);
-        await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
     }
 
     private sealed class StartupInitializer(IServiceProvider services) : IHostedService

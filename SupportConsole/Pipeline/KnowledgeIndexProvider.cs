@@ -20,6 +20,7 @@ public sealed record KnowledgeIndexState(string Version, string? EmbedderVersion
 public sealed class KnowledgeIndexProvider(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     ITextEmbedder embedder,
+    Cluster.IClusterBus cluster,
     TimeProvider clock,
     ILogger<KnowledgeIndexProvider> logger)
 {
@@ -66,7 +67,11 @@ public sealed class KnowledgeIndexProvider(
                 Math.Round(clockStart.Elapsed.TotalMilliseconds, 1), builtBy);
             _current = search;
             _state = state;
-            await RecordAsync(db, state, jobRunId, cancellationToken);
+            if (await RecordAsync(db, state, jobRunId, cancellationToken))
+            {
+                cluster.Publish(Cluster.ClusterTopics.KnowledgeIndex, state.Version);
+            }
+
             logger.LogInformation("Knowledge index {Version} built: {Articles} articles, {Chunks} chunks in {Milliseconds} ms",
                 index.Version, articles.Count, index.ChunkCount, state.DurationMilliseconds);
             Swapped?.Invoke(state);
@@ -85,13 +90,39 @@ public sealed class KnowledgeIndexProvider(
         return await db.KnowledgeIndexBuilds.AsNoTracking().OrderByDescending(b => b.BuiltAt).Take(count).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Records the version that went live, unless it already was (a restart rebuilding the same content adds nothing).</summary>
-    private async Task RecordAsync(SupportConsoleDbContext db, KnowledgeIndexState state, Guid? jobRunId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Another instance put <paramref name="version"/> live (or the settings say so): build the same content here, unless
+    /// this instance already serves it.
+    /// </summary>
+    public async Task FollowAsync(string version, CancellationToken cancellationToken)
     {
-        var live = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKeys.KnowledgeIndexVersion, cancellationToken);
-        if (live?.Value == state.Version && jobRunId is null)
+        if (_state?.Version == version)
         {
             return;
+        }
+
+        var state = await RebuildAsync(null, "cluster:follow", null, cancellationToken);
+        logger.LogInformation("Followed the help-center index to {Version} (asked for {Asked})", state.Version, version);
+    }
+
+    /// <summary>The version the settings name as live on the installation, or null.</summary>
+    public async Task<string?> LiveVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Settings.AsNoTracking().Where(s => s.Key == SettingKeys.KnowledgeIndexVersion).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the version that went live, unless it already was (a restart rebuilding the same content adds nothing);
+    /// true when the installation's live version changed.
+    /// </summary>
+    private async Task<bool> RecordAsync(SupportConsoleDbContext db, KnowledgeIndexState state, Guid? jobRunId, CancellationToken cancellationToken)
+    {
+        var live = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKeys.KnowledgeIndexVersion, cancellationToken);
+        var changed = live?.Value != state.Version;
+        if (!changed && jobRunId is null)
+        {
+            return false;
         }
 
         db.KnowledgeIndexBuilds.Add(new KnowledgeIndexBuild
@@ -116,6 +147,7 @@ public sealed class KnowledgeIndexProvider(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        return changed;
     }
 
     private static Task Report(IJobProgress? progress, double fraction, string message) =>

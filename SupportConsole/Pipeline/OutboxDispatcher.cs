@@ -79,6 +79,9 @@ public sealed class OutboxDispatcher(
             if (error is null)
             {
                 delivered++;
+
+                // Delivered and answered together: nobody sees a delivered reply whose ticket still waits.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.OutboxMessages.Where(m => m.Id == message.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, finishedAt).SetProperty(m => m.LastError, (string?)null), cancellationToken);
                 if (message.TicketId is { } ticketId)
@@ -86,6 +89,8 @@ public sealed class OutboxDispatcher(
                     await db.Tickets.Where(t => t.Id == ticketId && t.Status == TicketStatus.AutoResolved)
                         .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);
                 }
+
+                await transaction.CommitAsync(cancellationToken);
             }
             else
             {
