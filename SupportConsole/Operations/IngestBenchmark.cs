@@ -19,6 +19,9 @@ public sealed record IngestBenchmarkReport(
     int Concurrency,
     double Seconds,
     double TicketsPerSecond,
+    double CpuMsPerTicket,
+    double CpuCoresBusy,
+    ProcessCost Process,
     LatencySummary LatencyMs);
 
 /// <summary>Sustained HTTP ingest against a fresh in-process instance (real Kestrel, real SQLite file) on 127.0.0.1.</summary>
@@ -54,6 +57,8 @@ public static class IngestBenchmark
             var created = 0;
             var failed = 0;
             var next = -1;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cost = ProcessCost.Start();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
@@ -72,13 +77,15 @@ public static class IngestBenchmark
                 }
             }));
             var seconds = clock.Elapsed.TotalSeconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
             var sent = Math.Min(tickets, next + 1);
+            var spent = cost.Stop(sent);
 
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
             var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
             var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
             return new IngestBenchmarkReport(sent, created, failed, stored, decided, created - stored, concurrency, Math.Round(seconds, 2),
-                Math.Round(sent / seconds, 1), LatencySummary.Of(latencies.Take(sent).ToArray()));
+                Math.Round(sent / seconds, 1), Math.Round(cpuMs / sent, 3), Math.Round(cpuMs / 1000 / seconds, 2), spent, LatencySummary.Of(latencies.Take(sent).ToArray()));
         }
         finally
         {
