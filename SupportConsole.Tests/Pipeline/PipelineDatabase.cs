@@ -16,17 +16,19 @@ public sealed class PipelineDatabase : IDisposable
     private readonly TemporaryDirectory _state = new();
     private readonly IHost _host;
 
-    public PipelineDatabase(int settingsCacheMilliseconds = 1000)
+    public PipelineDatabase(int cacheMilliseconds = 1000)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Database:DataDirectory"] = _state.Path;
         builder.Configuration["Database:SeedDemoTenant"] = "false";
-        builder.Configuration["Gate:SettingsCacheMilliseconds"] = settingsCacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Caches:SettingsMilliseconds"] = cacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Configuration["Caches:CustomerRecordsMilliseconds"] = cacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Logging.ClearProviders();
         builder.AddSupportConsoleData();
         builder.Services.AddOptions<GateOptions>().BindConfiguration(GateOptions.SectionName);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.AddSingleton<SettingsStore>();
+        builder.Services.AddSingleton<CustomerRecordsCache>();
         _host = builder.Build();
         Services.GetRequiredService<DatabaseInitializer>().InitializeAsync().GetAwaiter().GetResult();
     }
@@ -40,6 +42,8 @@ public sealed class PipelineDatabase : IDisposable
     public GroupCommitWriter Writer => Services.GetRequiredService<GroupCommitWriter>();
 
     public SettingsStore Settings => Services.GetRequiredService<SettingsStore>();
+
+    public CustomerRecordsCache Customers => Services.GetRequiredService<CustomerRecordsCache>();
 
     public void Dispose()
     {

@@ -21,7 +21,7 @@ public static class DataRegistration
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             Directory.CreateDirectory(database.ResolveDataDirectory());
             options.UseSqlite(database.SqliteConnectionString())
-                .AddInterceptors(new SqlitePragmaInterceptor(), new SettingsChangeInterceptor(services.GetRequiredService<SettingsGeneration>()))
+                .AddInterceptors(new SqlitePragmaInterceptor(), new CacheInvalidationInterceptor(services.GetRequiredService<DataChanges>()))
                 // A failed save (a duplicate ticket, a lost race) is handled and logged by the caller; EF's own
                 // error-level log lines for it would be noise.
                 .ConfigureWarnings(w => w.Log(
@@ -32,7 +32,11 @@ public static class DataRegistration
 
         // ASP.NET Core Identity's stores take the context from the scope: hand them one from the pool.
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContext());
-        builder.Services.AddSingleton<SettingsGeneration>();
+        builder.Services.AddOptions<CacheOptions>()
+            .BindConfiguration(CacheOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DataChanges>();
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;

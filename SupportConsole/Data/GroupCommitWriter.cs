@@ -117,15 +117,14 @@ public sealed class GroupCommitWriter : IDisposable
             {
                 foreach (var work in batch)
                 {
-                    transaction.Save(Savepoint);
+                    statements.Savepoint(Savepoint);
                     if (work.Run(statements))
                     {
-                        transaction.Release(Savepoint);
+                        statements.ReleaseSavepoint(Savepoint);
                     }
                     else
                     {
-                        transaction.Rollback(Savepoint);
-                        transaction.Release(Savepoint);
+                        statements.RollbackToSavepoint(Savepoint);
                     }
                 }
 

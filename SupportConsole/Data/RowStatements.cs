@@ -20,6 +20,7 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 
     private readonly Dictionary<(Type Type, int Rows), Statement> _inserts = [];
     private readonly Dictionary<(Type Type, string Set, string Where), Statement> _updates = [];
+    private readonly Dictionary<string, DbCommand> _texts = [];
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
 
     /// <summary>The transaction statements run in (the writer's current batch).</summary>
@@ -33,20 +34,31 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     public bool InsertUnlessExists<T>(T row)
         where T : class
     {
-        var transaction = Transaction ?? throw new InvalidOperationException("InsertUnlessExists needs a transaction");
-        transaction.Save(RowSavepoint);
+        Savepoint(RowSavepoint);
         try
         {
             Insert(row);
-            transaction.Release(RowSavepoint);
+            ReleaseSavepoint(RowSavepoint);
             return true;
         }
         catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
         {
-            transaction.Rollback(RowSavepoint);
-            transaction.Release(RowSavepoint);
+            RollbackToSavepoint(RowSavepoint);
             return false;
         }
+    }
+
+    /// <summary>Marks a savepoint in the current transaction (standard SQL; the statement is prepared once).</summary>
+    public void Savepoint(string name) => ExecuteText($"SAVEPOINT {name}");
+
+    /// <summary>Keeps what was done since the savepoint and forgets the savepoint.</summary>
+    public void ReleaseSavepoint(string name) => ExecuteText($"RELEASE SAVEPOINT {name}");
+
+    /// <summary>Undoes what was done since the savepoint, and forgets the savepoint.</summary>
+    public void RollbackToSavepoint(string name)
+    {
+        ExecuteText($"ROLLBACK TO SAVEPOINT {name}");
+        ExecuteText($"RELEASE SAVEPOINT {name}");
     }
 
     /// <summary>Inserts <paramref name="rows"/> (all of one entity type) in one statement.</summary>
@@ -107,13 +119,27 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 
     public void Dispose()
     {
-        foreach (var statement in _inserts.Values.Concat(_updates.Values))
+        foreach (var command in _inserts.Values.Concat(_updates.Values).Select(s => s.Command).Concat(_texts.Values))
         {
-            statement.Command.Dispose();
+            command.Dispose();
         }
 
         _inserts.Clear();
         _updates.Clear();
+        _texts.Clear();
+    }
+
+    private void ExecuteText(string sql)
+    {
+        if (!_texts.TryGetValue(sql, out var command))
+        {
+            command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            _texts[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        command.ExecuteNonQuery();
     }
 
     private int Execute(Statement statement)

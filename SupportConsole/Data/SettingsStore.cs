@@ -22,10 +22,10 @@ public static class SettingKeys
 /// <summary>
 /// Reads and writes the settings table; every write records who, when and why, and is audited. The gate's settings are
 /// read for every ticket through a short-lived cache: a change saved through this process empties it at once (see
-/// <see cref="SettingsChangeInterceptor"/>), one made elsewhere (another instance) is seen within
-/// <see cref="GateOptions.SettingsCacheMilliseconds"/>.
+/// <see cref="CacheInvalidationInterceptor"/>), one made elsewhere (another instance) is seen within
+/// <see cref="CacheOptions.SettingsMilliseconds"/>.
 /// </summary>
-public sealed class SettingsStore(IOptions<GateOptions> gateOptions, SettingsGeneration generation, TimeProvider clock)
+public sealed class SettingsStore(IOptions<GateOptions> gateOptions, IOptions<CacheOptions> cacheOptions, DataChanges changes, TimeProvider clock)
 {
     private volatile CachedGate? _gate;
 
@@ -57,8 +57,8 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, SettingsGen
         CancellationToken cancellationToken)
     {
         var cached = _gate;
-        var current = generation.Value;
-        if (cached is not null && cached.Generation == current && clock.GetElapsedTime(cached.ReadAt).TotalMilliseconds < gateOptions.Value.SettingsCacheMilliseconds)
+        var current = changes.Settings.Value;
+        if (cached is not null && cached.Generation == current && clock.GetElapsedTime(cached.ReadAt).TotalMilliseconds < cacheOptions.Value.SettingsMilliseconds)
         {
             return cached.Value;
         }

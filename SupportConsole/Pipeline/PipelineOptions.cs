@@ -34,14 +34,6 @@ public sealed class GateOptions
     [Range(0.5, 0.9999)]
     public double TargetPrecision { get; set; } = 0.985;
 
-    /// <summary>
-    /// How old the cached gate settings (kill switch, floors, policy version) may get before they are read again. A change
-    /// saved through this instance applies to the very next ticket regardless; this bounds how long a change made by
-    /// another instance or process takes to arrive (keep it under a second). 0 reads them for every ticket.
-    /// </summary>
-    [Range(0, 1000)]
-    public int SettingsCacheMilliseconds { get; set; } = 250;
-
     /// <summary>Sources retrieved per ticket.</summary>
     [Range(1, 20)]
     public int Sources { get; set; } = 3;

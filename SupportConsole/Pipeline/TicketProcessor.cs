@@ -28,6 +28,7 @@ public sealed record DecidedTicket(Ticket Ticket, Decision Decision, Draft? Draf
 public sealed class TicketProcessor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     GroupCommitWriter writer,
+    CustomerRecordsCache customers,
     TicketPipeline pipeline,
     PolicyCache policies,
     PriceTableProvider prices,
@@ -41,11 +42,6 @@ public sealed class TicketProcessor(
     /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
     private static readonly string[] DecidedColumns =
         [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
-
-    /// <summary>One compiled query (EF's LINQ translation done once): the ticket's customer and their records only.</summary>
-    private static readonly Func<SupportConsoleDbContext, string, CancellationToken, Task<Customer?>> CustomerWithRecords =
-        EF.CompileAsyncQuery((SupportConsoleDbContext db, string id, CancellationToken _) =>
-            db.Customers.AsNoTracking().Include(c => c.Transactions).FirstOrDefault(c => c.Id == id));
 
     /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
     public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
@@ -71,15 +67,10 @@ public sealed class TicketProcessor(
 
     private async Task<DecidedTicket?> DecideAsync(Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
     {
-        Customer? customer;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            customer = await CustomerWithRecords(db, ticket.CustomerId, cancellationToken);
-        }
-
+        var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
         var policy = await policies.CurrentAsync(cancellationToken);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, customer, policy, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -242,10 +233,4 @@ public sealed class TicketProcessor(
                 .SetProperty(t => t.ProcessingAttempts, t => t.ProcessingAttempts + 1)
                 .SetProperty(t => t.LastProcessingError, message), cancellationToken);
     }
-
-    private static CustomerRecords? ToRecords(Customer? customer) => customer is null
-        ? null
-        : new CustomerRecords(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4,
-            customer.AccountNumber,
-            [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
 }
