@@ -135,11 +135,12 @@ public sealed class GroupCommitWriterTests : IDisposable
 
         public WriterHold(GroupCommitWriter writer)
         {
-            _work = writer.WriteAsync(_ =>
+            // From another thread: a caller that finds the writer idle runs the batch itself.
+            _work = Task.Run(() => writer.WriteAsync(_ =>
             {
                 _started.Set();
                 return _release.Wait(Patience);
-            });
+            }));
             Assert.True(_started.Wait(Patience));
         }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +9,8 @@ namespace SupportConsole.Data;
 /// one that fails (a duplicate, a lost race) is undone alone, and completes every caller's task only after the
 /// transaction holding its rows has committed (or failed). An awaited write is a committed write, and a failure is
 /// reported after the batch committed, so a caller that lost a unique-index race can read the winner at once.
-/// Work runs on the writer's thread and must be short and synchronous: statements only, no waiting on anything else.
+/// A caller that finds the writer idle runs the batch on its own thread (no hand-off while traffic is light); what
+/// arrives meanwhile is taken over by the writer's thread. Work must be short and synchronous: statements only.
 /// </summary>
 public sealed class GroupCommitWriter : IDisposable
 {
@@ -19,13 +19,21 @@ public sealed class GroupCommitWriter : IDisposable
 
     private const string Savepoint = "work";
 
-    private readonly BlockingCollection<IWork> _queue = [];
+    private readonly Lock _gate = new();
+    private readonly Queue<IWork> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly IDbContextFactory<SupportConsoleDbContext> _contexts;
     private readonly ILogger<GroupCommitWriter> _logger;
-    private readonly Lock _start = new();
     private Thread? _thread;
     private SupportConsoleDbContext? _db;
     private RowStatements? _statements;
+
+    /// <summary>Someone (a leading caller or the writer's thread) owns the connection and will look at the queue again.</summary>
+    private bool _busy;
+
+    /// <summary>The owner is the writer's thread (a leading caller handed over to it).</summary>
+    private bool _handedOver;
+    private bool _disposed;
 
     public GroupCommitWriter(IDbContextFactory<SupportConsoleDbContext> contexts, ILogger<GroupCommitWriter> logger)
     {
@@ -45,51 +53,115 @@ public sealed class GroupCommitWriter : IDisposable
     /// </summary>
     public Task<T> WriteAsync<T>(Func<RowStatements, T> work, CancellationToken cancellationToken = default)
     {
-        EnsureStarted();
         var item = new Work<T>(work);
-        _queue.Add(item, CancellationToken.None);
-        return cancellationToken.CanBeCanceled ? item.Task.WaitAsync(cancellationToken) : item.Task;
+        bool lead;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(item);
+            lead = !_busy;
+            _busy = true;
+        }
+
+        if (lead)
+        {
+            try
+            {
+                Execute(TakeBatch()!);
+            }
+            finally
+            {
+                HandOver();
+            }
+        }
+
+        return cancellationToken.CanBeCanceled && !item.Task.IsCompleted ? item.Task.WaitAsync(cancellationToken) : item.Task;
     }
 
     public void Dispose()
     {
-        _queue.CompleteAdding();
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+
+        _wake.Release();
         _thread?.Join(TimeSpan.FromSeconds(10));
+        SpinWait.SpinUntil(() => { lock (_gate) { return !_busy; } }, TimeSpan.FromSeconds(10));
         CloseConnection();
-        _queue.Dispose();
+        _wake.Dispose();
     }
 
-    private void EnsureStarted()
+    /// <summary>Up to <see cref="MaxBatch"/> waiting pieces of work; null (and the writer idle) when none are waiting.</summary>
+    private List<IWork>? TakeBatch()
     {
-        if (_thread is not null)
+        lock (_gate)
         {
-            return;
+            if (_queue.Count == 0)
+            {
+                _busy = false;
+                _handedOver = false;
+                return null;
+            }
+
+            var batch = new List<IWork>(Math.Min(_queue.Count, MaxBatch));
+            while (batch.Count < MaxBatch && _queue.TryDequeue(out var work))
+            {
+                batch.Add(work);
+            }
+
+            return batch;
+        }
+    }
+
+    /// <summary>After a leading caller's batch: idle if nothing came in meanwhile, else the writer's thread carries on.</summary>
+    private void HandOver()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                _busy = false;
+                return;
+            }
+
+            _handedOver = true;
+            _thread ??= StartThread();
         }
 
-        lock (_start)
-        {
-            if (_thread is null)
-            {
-                var thread = new Thread(Run) { IsBackground = true, Name = "group-commit writer" };
-                thread.Start();
-                _thread = thread;
-            }
-        }
+        _wake.Release();
+    }
+
+    private Thread StartThread()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "group-commit writer" };
+        thread.Start();
+        return thread;
     }
 
     private void Run()
     {
-        var batch = new List<IWork>(MaxBatch);
-        foreach (var first in _queue.GetConsumingEnumerable())
+        while (true)
         {
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            _wake.Wait();
+            lock (_gate)
             {
-                batch.Add(next);
+                if (!_handedOver)
+                {
+                    // Woken to stop, or by a hand-over already served: the connection is not this thread's.
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
             }
 
-            Execute(batch);
-            batch.Clear();
+            while (TakeBatch() is { } batch)
+            {
+                Execute(batch);
+            }
         }
     }
 
