@@ -60,7 +60,6 @@ public sealed record ReplayReport(
     double CertifiedShare,
     double? IntentAccuracy,
     LatencySummary LatencyMs,
-    double CpuMsPerTicket,
     ProcessCost Process,
     IReadOnlyDictionary<string, LatencySummary> StageLatencyMs,
     decimal CostUsd,
@@ -95,7 +94,6 @@ public static class TicketReplay
         var random = new Random(seed);
         var latencies = new List<double>(rows.Count);
         var ids = new List<Guid>(rows.Count);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var cost = ProcessCost.Start();
         for (var i = 0; i < rows.Count; i++)
         {
@@ -112,11 +110,7 @@ public static class TicketReplay
             ids.Add(result.TicketId!.Value);
         }
 
-        var cpuMsPerTicket = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / rows.Count;
-        if (Environment.GetEnvironmentVariable("SUPPORTCONSOLE_REPLAY_DUMP") is { } dump)
-        {
-            await File.WriteAllLinesAsync(dump, latencies.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
-        }
+        var spent = cost.Stop(rows.Count);
 
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
         var decisions = await read.Decisions.AsNoTracking().Where(d => ids.Contains(d.TicketId)).ToDictionaryAsync(d => d.TicketId, cancellationToken);
@@ -132,8 +126,7 @@ public static class TicketReplay
             decided.Count == 0 ? 0 : decided.Count(id => decisions[id].Certified) / (double)decided.Count,
             labelled.Count == 0 ? null : labelled.Count(i => decisions[ids[i]].Intent == rows[i].Category) / (double)labelled.Count,
             LatencySummary.Of(latencies),
-            Math.Round(cpuMsPerTicket, 3),
-            cost.Stop(rows.Count),
+            spent,
             receipts.GroupBy(r => r.Stage).OrderBy(g => Stages.Position(g.Key))
                 .ToDictionary(g => g.Key, g => LatencySummary.Of([.. g.Select(r => r.LatencyMilliseconds)])),
             receipts.Sum(r => r.CostNanosUsd) / 1_000_000_000m,
