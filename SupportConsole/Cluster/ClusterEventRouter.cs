@@ -23,6 +23,7 @@ public sealed class ClusterEventRouter(
     KnowledgeIndexProvider knowledge,
     JobEvents jobs,
     EvaluationEvents evaluations,
+    DataChanges changes,
     IDbContextFactory<SupportConsoleDbContext> contexts,
     ILogger<ClusterEventRouter> logger) : BackgroundService
 {
@@ -62,10 +63,13 @@ public sealed class ClusterEventRouter(
                 case ClusterTopics.Ticket when JsonSerializer.Deserialize<TicketChanged>(change.Payload) is { } ticket:
                     tickets.RaiseFromCluster(ticket);
                     break;
-                case ClusterTopics.KillSwitch:
+                case ClusterTopics.KillSwitch or ClusterTopics.Settings:
+                    // The gate's cached settings are read again for the next ticket, not after their cache age.
+                    changes.Settings.Advance();
                     await killSwitch.RefreshAsync(cancellationToken);
                     break;
                 case ClusterTopics.Router:
+                    changes.Settings.Advance();
                     await routers.ResolveAsync(change.Payload, cancellationToken);
                     break;
                 case ClusterTopics.KnowledgeIndex:

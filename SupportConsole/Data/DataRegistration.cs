@@ -7,9 +7,9 @@ namespace SupportConsole.Data;
 public static class DataRegistration
 {
     /// <summary>
-    /// Options, the DbContext factory (SQLite in the state folder, or PostgreSQL) and the database initializer. Code
-    /// everywhere asks for <see cref="IDbContextFactory{SupportConsoleDbContext}"/>; on PostgreSQL it hands out the
-    /// provider's own context type, which carries that provider's migrations.
+    /// Options, the DbContext factory (SQLite in the state folder, or PostgreSQL), the pipeline's group-commit writer and
+    /// the database initializer. Code everywhere asks for <see cref="IDbContextFactory{SupportConsoleDbContext}"/>; on
+    /// PostgreSQL it hands out the provider's own context type, which carries that provider's migrations.
     /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleData(this IHostApplicationBuilder builder)
     {
@@ -25,7 +25,7 @@ public static class DataRegistration
         if (ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)
         {
             builder.Services.AddPooledDbContextFactory<PostgresSupportConsoleDbContext>((services, options) =>
-                Configure(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
+                Configure(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services));
             builder.Services.AddSingleton<IDbContextFactory<SupportConsoleDbContext>>(services =>
                 new BaseContextFactory<PostgresSupportConsoleDbContext>(services.GetRequiredService<IDbContextFactory<PostgresSupportConsoleDbContext>>()));
         }
@@ -35,12 +35,18 @@ public static class DataRegistration
             {
                 var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
                 Directory.CreateDirectory(database.ResolveDataDirectory());
-                Configure(options.UseSqlite(database.SqliteConnectionString()).AddInterceptors(new SqlitePragmaInterceptor()));
+                Configure(options.UseSqlite(database.SqliteConnectionString()).AddInterceptors(new SqlitePragmaInterceptor()), services);
             });
         }
 
         // ASP.NET Core Identity's stores take the context from the scope: hand them one from the pool.
         builder.Services.AddScoped(services => services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContext());
+        builder.Services.AddOptions<CacheOptions>()
+            .BindConfiguration(CacheOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DataChanges>();
+        builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;
     }
@@ -49,7 +55,8 @@ public static class DataRegistration
     public static DatabaseProvider ProviderOf(IConfiguration configuration) =>
         configuration.GetValue($"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}", DatabaseProvider.Sqlite);
 
-    private static void Configure(DbContextOptionsBuilder options) => options
+    private static void Configure(DbContextOptionsBuilder options, IServiceProvider services) => options
+        .AddInterceptors(new CacheInvalidationInterceptor(services.GetRequiredService<DataChanges>()))
         // A failed save (a duplicate ticket, a lost race) is handled and logged by the caller; EF's own error-level
         // log lines for it would be noise.
         .ConfigureWarnings(w => w.Log(

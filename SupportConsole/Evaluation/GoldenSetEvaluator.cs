@@ -49,12 +49,12 @@ public sealed class GoldenSetEvaluator(
     {
         var cases = LoadCases();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (policy, activeVersion) = await policies.CurrentWithRouterAsync(db, cancellationToken);
+        var (policy, activeVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
         router ??= await routers.ResolveAsync(activeVersion, cancellationToken);
         var search = knowledge.Current;
         var customerIds = cases.Select(c => c.CustomerId).OfType<string>().Distinct().ToList();
         var customers = (await db.Customers.AsNoTracking().Include(c => c.Transactions).Where(c => customerIds.Contains(c.Id)).ToListAsync(cancellationToken))
-            .ToDictionary(c => c.Id, TicketProcessor.ToRecords);
+            .ToDictionary(c => c.Id, CustomerRecordsCache.ToRecords);
 
         var pipeline = new TicketPipeline(() => router, () => search, new NoCloudDrafter(), prices.Current, gate.Value.Sources);
         var models = new PipelineModels(router, search);

@@ -7,21 +7,22 @@ using SupportConsole.Engine.Pipeline;
 namespace SupportConsole.Pipeline;
 
 /// <summary>
-/// Band policy, hard rules and templates as of the current policy version. The version (one row) and the gate
-/// settings are read for every ticket; the rest is reloaded only when the version moved.
+/// Band policy, hard rules and templates as of the current policy version. The version and the gate settings come from
+/// <see cref="SettingsStore.CurrentGateAsync"/> for every ticket (so a save applies to the next one); the rest is reloaded
+/// only when the version moved.
 /// </summary>
-public sealed class PolicyCache
+public sealed class PolicyCache(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile PolicySnapshot? _snapshot;
 
-    public async Task<PolicySnapshot> CurrentAsync(SupportConsoleDbContext db, CancellationToken cancellationToken) =>
-        (await CurrentWithRouterAsync(db, cancellationToken)).Policy;
+    public async Task<PolicySnapshot> CurrentAsync(CancellationToken cancellationToken) =>
+        (await CurrentWithRouterAsync(cancellationToken)).Policy;
 
     /// <summary>The policy as of now and the router version that must decide the next ticket.</summary>
-    public async Task<(PolicySnapshot Policy, string? RouterVersion)> CurrentWithRouterAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    public async Task<(PolicySnapshot Policy, string? RouterVersion)> CurrentWithRouterAsync(CancellationToken cancellationToken)
     {
-        var (gate, version, routerVersion) = await SettingsStore.ReadGateAsync(db, cancellationToken);
+        var (gate, version, routerVersion) = await settings.CurrentGateAsync(contexts, cancellationToken);
         var snapshot = _snapshot;
         if (snapshot is null || snapshot.Version != version)
         {
@@ -31,6 +32,7 @@ public sealed class PolicyCache
                 snapshot = _snapshot;
                 if (snapshot is null || snapshot.Version != version)
                 {
+                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                     snapshot = await LoadAsync(db, version, gate, cancellationToken);
                     _snapshot = snapshot;
                 }
@@ -41,7 +43,7 @@ public sealed class PolicyCache
             }
         }
 
-        return (snapshot with { Gate = gate }, routerVersion);
+        return (ReferenceEquals(snapshot.Gate, gate) ? snapshot : snapshot with { Gate = gate }, routerVersion);
     }
 
     private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)

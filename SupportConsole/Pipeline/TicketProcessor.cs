@@ -22,11 +22,13 @@ public sealed record DecidedTicket(Ticket Ticket, Decision Decision, Draft? Draf
 
 /// <summary>
 /// Runs a stored ticket through the engine and stores the decision, the draft, a receipt per stage, an audit event
-/// and (for auto) the outbox message, all in one transaction. A ticket already decided (by another worker or
-/// instance) is left alone.
+/// and (for auto) the outbox message, all in one transaction (through the group-commit writer, so concurrent tickets
+/// share it). A ticket already decided (by another worker or instance) is left alone.
 /// </summary>
 public sealed class TicketProcessor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
+    GroupCommitWriter writer,
+    CustomerRecordsCache customers,
     TicketPipeline pipeline,
     PolicyCache policies,
     ModelRegistry.RouterRegistry routers,
@@ -39,6 +41,10 @@ public sealed class TicketProcessor(
     ILogger<TicketProcessor> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
+    private static readonly string[] DecidedColumns =
+        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
 
     /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
     public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
@@ -55,25 +61,20 @@ public sealed class TicketProcessor(
             return ProcessingResult.AlreadyDecided;
         }
 
-        return await DecideAsync(db, ticket, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
+        return await DecideAsync(ticket, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
     }
 
     /// <summary>Processes a ticket this process has just stored (no need to read it back).</summary>
-    public async Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Tickets.Attach(ticket);
-        return await DecideAsync(db, ticket, ingest, cancellationToken);
-    }
+    public Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken) =>
+        DecideAsync(ticket, ingest, cancellationToken);
 
-    private async Task<DecidedTicket?> DecideAsync(SupportConsoleDbContext db, Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
+    private async Task<DecidedTicket?> DecideAsync(Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
     {
-        var customer = await db.Customers.AsNoTracking().Include(c => c.Transactions)
-            .FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
-        var (policy, routerVersion) = await policies.CurrentWithRouterAsync(db, cancellationToken);
+        var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
+        var (policy, routerVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
         var models = new PipelineModels(await routers.ResolveAsync(routerVersion, cancellationToken), knowledge.Current);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, models, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, customer, policy, models, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -86,7 +87,8 @@ public sealed class TicketProcessor(
         };
         ticket.DecidedAt = now;
         ticket.LastProcessingError = null;
-        ticket.Version++;
+        var readVersion = ticket.Version;
+        ticket.Version = readVersion + 1;
 
         var receipts = new List<StageReceipt>
         {
@@ -99,7 +101,7 @@ public sealed class TicketProcessor(
         Draft? draftRow = null;
         if (outcome.Draft is { } draft)
         {
-            db.Drafts.Add(draftRow = new Draft
+            draftRow = new Draft
             {
                 Id = Guid.CreateVersion7(),
                 TicketId = ticket.Id,
@@ -109,18 +111,15 @@ public sealed class TicketProcessor(
                 CitedSection = draft.Cited.SectionTitle,
                 Model = outcome.DraftModel,
                 CreatedAt = now,
-            });
+            };
         }
 
-        if (band == ConfidenceBand.Auto && outcome.Draft is { } reply)
-        {
-            db.OutboxMessages.Add(OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle,
-                sentBy: null, now));
-            if (secondOpinions.IsSampled(ticket.Id))
-            {
-                db.SecondOpinionReviews.Add(new SecondOpinionReview { Id = Guid.CreateVersion7(now), TicketId = ticket.Id, QueuedAt = now });
-            }
-        }
+        var outboxRow = band == ConfidenceBand.Auto && outcome.Draft is { } reply
+            ? OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle, sentBy: null, now)
+            : null;
+        var reviewRow = outboxRow is not null && secondOpinions.IsSampled(ticket.Id)
+            ? new SecondOpinionReview { Id = Guid.CreateVersion7(now), TicketId = ticket.Id, QueuedAt = now }
+            : null;
 
         receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,
             act.CpuMilliseconds, act.ElapsedMilliseconds, prices.Current.LocalCostNanos(act.CpuMilliseconds)));
@@ -164,8 +163,7 @@ public sealed class TicketProcessor(
             KillSwitchEngaged = policy.Gate.KillSwitchEngaged,
             CreatedAt = now,
         };
-        db.Decisions.Add(decision);
-        db.AuditEvents.Add(new AuditEvent
+        var audit = new AuditEvent
         {
             At = now,
             Actor = "engine",
@@ -182,17 +180,48 @@ public sealed class TicketProcessor(
                 router = outcome.RouterVersion,
                 policyVersion = policy.Version,
             }, Json),
-        });
+        };
 
+        var stored = false;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await RowInserter.InsertAsync(db, receiptRows, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            stored = await writer.WriteAsync(rows =>
+            {
+                // Only a ticket nobody changed since it was read is decided here; otherwise another worker got there first.
+                if (rows.Update(ticket, DecidedColumns, [(nameof(Ticket.Id), ticket.Id), (nameof(Ticket.Version), readVersion)]) == 0)
+                {
+                    return false;
+                }
+
+                rows.Insert(decision);
+                if (draftRow is not null)
+                {
+                    rows.Insert(draftRow);
+                }
+
+                if (outboxRow is not null)
+                {
+                    rows.Insert(outboxRow);
+                }
+
+                if (reviewRow is not null)
+                {
+                    rows.Insert(reviewRow);
+                }
+
+                rows.Insert(audit);
+                rows.InsertAll(receiptRows);
+                return true;
+            }, cancellationToken);
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbExceptions.IsUniqueViolation(e))
+        catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
         {
+            // The decision's unique index on the ticket: decided elsewhere first.
+        }
+
+        if (!stored)
+        {
+            ticket.Version = readVersion;
             logger.LogInformation("Ticket {TicketId} was decided elsewhere first", ticket.Id);
             return null;
         }
@@ -216,10 +245,4 @@ public sealed class TicketProcessor(
                 .SetProperty(t => t.ProcessingAttempts, t => t.ProcessingAttempts + 1)
                 .SetProperty(t => t.LastProcessingError, message), cancellationToken);
     }
-
-    public static CustomerRecords? ToRecords(Customer? customer) => customer is null
-        ? null
-        : new CustomerRecords(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4,
-            customer.AccountNumber,
-            [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
 }

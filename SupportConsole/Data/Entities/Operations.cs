@@ -42,6 +42,8 @@ public static class OutboxKinds
 /// <summary>A message to deliver exactly once to its kind's webhook, retried until it is.</summary>
 public sealed class OutboxMessage
 {
+    private static readonly System.Text.Json.JsonSerializerOptions PayloadJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>The message id the receiver deduplicates on.</summary>
     public Guid Id { get; set; }
 
@@ -88,7 +90,7 @@ public sealed class OutboxMessage
             text,
             sentBy,
             citation = citedArticleId is null ? null : new { articleId = citedArticleId, articleTitle = citedArticleTitle, section = citedSection },
-        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+        }, PayloadJsonOptions),
         CreatedAt = now,
         NextAttemptAt = now,
     };
