@@ -3,6 +3,7 @@ using SupportConsole.Components;
 using SupportConsole.Data;
 using SupportConsole.Identity;
 using SupportConsole.Pipeline;
+using SupportConsole.Reporting;
 using SupportConsole.Telemetry;
 
 namespace SupportConsole;
@@ -16,6 +17,7 @@ public static class SupportConsoleApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddSupportConsoleData();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleReporting();
         builder.AddSupportConsoleWorkers();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
@@ -36,6 +38,7 @@ public static class SupportConsoleApp
         app.MapStaticAssets();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapTicketApi();
+        app.MapReportApi();
         app.MapAccountEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
@@ -52,6 +55,7 @@ public static class SupportConsoleApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddSupportConsoleData();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleReporting();
         configure?.Invoke(builder);
         return builder.Build();
     }

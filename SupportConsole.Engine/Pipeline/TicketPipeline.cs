@@ -31,8 +31,12 @@ public sealed class TicketPipeline(
 {
     public static readonly ActivitySource Telemetry = new("SupportConsole.Pipeline");
 
+    public Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
+        CancellationToken cancellationToken) => ProcessAsync(ticket, customer, policy, CustomerLimits.None, cancellationToken);
+
+    /// <summary>As above, within the customer's limits (a spent budget may stop deferral to the cloud model).</summary>
     public async Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
-        CancellationToken cancellationToken)
+        CustomerLimits limits, CancellationToken cancellationToken)
     {
         var receipts = new List<StageReceipt>();
         var text = ticket.Text;
@@ -72,6 +76,7 @@ public sealed class TicketPipeline(
         var kind = DraftKind.None;
         string? draftModel = null;
         double? groundedness = null;
+        var cloudStopped = false;
         using (var span = Telemetry.StartActivity(Stages.Draft))
         {
             var clock = StageClock.Start();
@@ -83,6 +88,11 @@ public sealed class TicketPipeline(
                 kind = DraftKind.Template;
                 draftModel = $"template:{template.Intent}";
                 receipts.Add(Local(Stages.Draft, "template", draftModel, inputTokens, PriceTable.EstimateTokens(draft.Text), clock));
+            }
+            else if (!route.Certified && cloud.IsConfigured && limits.CloudDeferralStopped)
+            {
+                cloudStopped = true;
+                receipts.Add(Local(Stages.Draft, "none", CustomerLimits.CloudStoppedCode, 0, 0, clock));
             }
             else if (!route.Certified && cloud.IsConfigured)
             {
@@ -133,7 +143,11 @@ public sealed class TicketPipeline(
                 groundedness,
                 HardRuleMatcher.Matches(text, policy.HardRules),
                 costSoFar,
-                policy.Gate));
+                policy.Gate)
+            {
+                CloudDeferralStopped = cloudStopped,
+                CloudDeferralStoppedDetail = limits.Reason,
+            });
             span?.SetTag("band", gate.Band.ToString());
             receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));
         }

@@ -46,6 +46,7 @@ public static class EngineRegistration
         services.AddSingleton<TicketIntake>();
         services.AddSingleton<TicketRecoveryService>();
         services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        services.AddSingleton<OutboxDestinations>();
         services.AddSingleton<OutboxDispatcher>();
         return builder;
     }
@@ -66,6 +67,7 @@ public static class EngineRegistration
     public static async Task InitializeSupportConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+        await services.GetRequiredService<Reporting.RollupRebuilder>().EnsureCurrentAsync(cancellationToken);
         await using (var scope = services.CreateAsyncScope())
         {
             if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)

@@ -8,7 +8,7 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Pipeline;
 
 /// <summary>
-/// Delivers outbox messages to the reply webhook: at least once, with the message id in <c>X-Message-Id</c> so the
+/// Delivers outbox messages to their kind's webhook (OutboxDestinations): at least once, with the message id in <c>X-Message-Id</c> so the
 /// receiver can drop repeats, retried with exponential back-off until delivered or out of attempts. A message is
 /// claimed before it is sent, so two dispatchers never send it at the same time.
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class OutboxDispatcher(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     IHttpClientFactory httpClients,
     IOptionsMonitor<OutboxOptions> options,
+    OutboxDestinations destinations,
     OutboxSignal signal,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -27,7 +28,7 @@ public sealed class OutboxDispatcher(
         while (!stoppingToken.IsCancellationRequested)
         {
             var poll = TimeSpan.FromSeconds(options.CurrentValue.PollSeconds);
-            if (options.CurrentValue.WebhookUrl is not null)
+            if (destinations.DeliverableKinds().Count > 0)
             {
                 try
                 {
@@ -47,7 +48,8 @@ public sealed class OutboxDispatcher(
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        if (settings.WebhookUrl is not { } webhook)
+        var kinds = destinations.DeliverableKinds();
+        if (kinds.Count == 0)
         {
             return 0;
         }
@@ -56,12 +58,17 @@ public sealed class OutboxDispatcher(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var due = await db.OutboxMessages
-            .Where(m => m.DeliveredAt == null && m.NextAttemptAt <= now && m.Attempts < settings.MaxAttempts)
+            .Where(m => m.DeliveredAt == null && m.NextAttemptAt <= now && m.Attempts < settings.MaxAttempts && kinds.Contains(m.Kind))
             .OrderBy(m => m.NextAttemptAt)
             .Take(50)
             .ToListAsync(cancellationToken);
         foreach (var message in due)
         {
+            if (destinations.For(message.Kind) is not { } webhook)
+            {
+                continue;
+            }
+
             // Claim: push the next attempt out before sending; only the dispatcher whose update matched sends.
             var claimUntil = clock.GetUtcNow().AddSeconds(settings.RequestTimeoutSeconds * 3);
             var attempts = message.Attempts;
@@ -80,8 +87,11 @@ public sealed class OutboxDispatcher(
                 delivered++;
                 await db.OutboxMessages.Where(m => m.Id == message.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, finishedAt).SetProperty(m => m.LastError, (string?)null), cancellationToken);
-                await db.Tickets.Where(t => t.Id == message.TicketId && t.Status == TicketStatus.AutoResolved)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);
+                if (message.Kind == OutboxDestinations.ReplyKind)
+                {
+                    await db.Tickets.Where(t => t.Id == message.TicketId && t.Status == TicketStatus.AutoResolved)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);
+                }
             }
             else
             {

@@ -32,6 +32,7 @@ public sealed class TicketProcessor(
     PriceTableProvider prices,
     OutboxSignal outbox,
     Tickets.TicketEvents events,
+    Reporting.CostRollups rollups,
     TimeProvider clock,
     ILogger<TicketProcessor> logger)
 {
@@ -69,7 +70,8 @@ public sealed class TicketProcessor(
             .FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
         var policy = await policies.CurrentAsync(db, cancellationToken);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, cancellationToken);
+        var budget = await rollups.BeforeDecisionAsync(db, ticket.CustomerId, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, budget.Limits, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -81,6 +83,7 @@ public sealed class TicketProcessor(
             _ => TicketStatus.Escalated,
         };
         ticket.DecidedAt = now;
+        ticket.FirstResponseAt = band == ConfidenceBand.Auto ? now : null;
         ticket.LastProcessingError = null;
         ticket.Version++;
 
@@ -176,11 +179,13 @@ public sealed class TicketProcessor(
             }, Json),
         });
 
+        int budgetAlerts;
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await RowInserter.InsertAsync(db, receiptRows, cancellationToken);
+            budgetAlerts = await rollups.RecordDecisionAsync(db, ticket, decision, receiptRows, budget, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbExceptions.IsUniqueViolation(e))
@@ -189,7 +194,7 @@ public sealed class TicketProcessor(
             return null;
         }
 
-        if (band == ConfidenceBand.Auto)
+        if (band == ConfidenceBand.Auto || budgetAlerts > 0)
         {
             outbox.Notify();
         }
