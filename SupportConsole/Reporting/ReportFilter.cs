@@ -28,12 +28,14 @@ public sealed partial record ReportFilter(DateOnly From, DateOnly To, string? Ch
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to.Trim(), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
         {
             errors["to"] = [$"'{to}' is not a date in the form {DateFormat}"];
+            end = today;
         }
 
-        var start = end.AddDays(1 - DefaultDays);
+        var start = DefaultStart(end);
         if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from.Trim(), DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
         {
             errors["from"] = [$"'{from}' is not a date in the form {DateFormat}"];
+            start = DefaultStart(end);
         }
 
         if (errors.Count == 0 && start > end)
@@ -63,6 +65,8 @@ public sealed partial record ReportFilter(DateOnly From, DateOnly To, string? Ch
     public string Describe() =>
         $"{From.ToString("d MMM yyyy", CultureInfo.InvariantCulture)} to {To.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}"
         + (Channel is null ? ", all channels" : $", channel {Channel}");
+
+    private static DateOnly DefaultStart(DateOnly end) => end.DayNumber >= DefaultDays ? end.AddDays(1 - DefaultDays) : DateOnly.MinValue;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
     private static partial Regex ChannelPattern();

@@ -168,9 +168,9 @@ public static class RollupWriter
 
     private static object Add(object? a, object? b) => (a, b) switch
     {
-        (long x, long y) => x + y,
-        (int x, int y) => x + y,
-        (double x, double y) => x + y,
+        (long x, long y) => (object)(x + y),
+        (int x, int y) => (object)(x + y),
+        (double x, double y) => (object)(x + y),
         _ => throw new InvalidOperationException($"rollup counters must be long, int or double, not {a?.GetType().Name}"),
     };
 
