@@ -142,7 +142,18 @@ internal static class SimulateCommands
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is var value && (value < min || value > max))
+            int value;
+            try
+            {
+                value = r.GetValueOrDefault<int>();
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number: the parser reports that itself.
+                return;
+            }
+
+            if (value < min || value > max)
             {
                 r.AddError($"{name} must be between {min:N0} and {max:N0}");
             }
