@@ -19,7 +19,8 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
     public async Task<IReadOnlyList<string>> ChannelsAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.DailyCustomerStats.Select(r => r.Channel).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
+        // The smallest rollup that holds every channel (a few rows per day).
+        return await db.DailyStageCosts.Select(r => r.Channel).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
     }
 
     public async Task<CostSummary> SummaryAsync(ReportFilter filter, CancellationToken cancellationToken = default)
@@ -248,10 +249,12 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
         var (from, to, channel) = (filter.From, filter.To, filter.Channel);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var range = db.DailyIntentStats.AsNoTracking().Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel));
-        var byDay = await range.GroupBy(r => new { r.Day, r.Band })
+        // By day, channel and band: the daily series, the channel table and the totals from one scan of the range.
+        var byDay = await range.GroupBy(r => new { r.Day, r.Channel, r.Band })
             .Select(g => new
             {
                 g.Key.Day,
+                g.Key.Channel,
                 g.Key.Band,
                 Tickets = g.Sum(r => r.Tickets),
                 Responses = g.Sum(r => r.FirstResponses),
@@ -272,9 +275,6 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
                 Edited = g.Sum(r => r.DraftsEdited),
                 Rejected = g.Sum(r => r.DraftsRejected),
             })
-            .ToListAsync(cancellationToken);
-        var byChannel = await range.GroupBy(r => new { r.Channel, r.Band })
-            .Select(g => new { g.Key.Channel, g.Key.Band, Tickets = g.Sum(r => r.Tickets) })
             .ToListAsync(cancellationToken);
         var reasons = await db.DailyReasonCounts.AsNoTracking()
             .Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel))
@@ -305,7 +305,7 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
             return new IntentDeflectionRow(g.Key, total, Of(ConfidenceBand.Auto), Of(ConfidenceBand.Suggest), Of(ConfidenceBand.Escalate),
                 Share(Of(ConfidenceBand.Auto), total), g.Sum(r => r.Sent), g.Sum(r => r.Edited), g.Sum(r => r.Rejected));
         }).OrderByDescending(r => r.Tickets).ThenBy(r => r.Intent, StringComparer.Ordinal).ToList();
-        var channels = byChannel.GroupBy(r => r.Channel).Select(g =>
+        var channels = byDay.GroupBy(r => r.Channel).Select(g =>
         {
             long Of(ConfidenceBand band) => g.Where(r => r.Band == band).Sum(r => r.Tickets);
             var total = g.Sum(r => r.Tickets);
