@@ -74,7 +74,7 @@ public abstract class ReportPageBase : ComponentBase
     protected static string PeriodLabel(DateOnly start, Granularity granularity) => granularity switch
     {
         Granularity.Month => start.ToString("MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
-        Granularity.Week => "wk " + start.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
+        Granularity.Week => start.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
         _ => start.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
     };
 
