@@ -27,13 +27,12 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
     {
         var prices = options.CurrentValue;
         var (from, to, channel) = (filter.From, filter.To, filter.Channel);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var tickets = await db.DailyIntentStats.AsNoTracking()
+        var ticketsQuery = ReadAsync(db => db.DailyIntentStats.AsNoTracking()
             .Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel))
             .GroupBy(r => new { r.Day, r.Band })
             .Select(g => new { g.Key.Day, g.Key.Band, Tickets = g.Sum(r => r.Tickets), Cloud = g.Sum(r => r.CloudTickets) })
-            .ToListAsync(cancellationToken);
-        var stages = await db.DailyStageCosts.AsNoTracking()
+            .ToListAsync(cancellationToken), cancellationToken);
+        var stagesQuery = ReadAsync(db => db.DailyStageCosts.AsNoTracking()
             .Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel))
             .GroupBy(r => new { r.Day, r.Stage, r.Model, r.IsLocal })
             .Select(g => new
@@ -47,7 +46,9 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
                 Input = g.Sum(r => r.InputTokens),
                 Output = g.Sum(r => r.OutputTokens),
             })
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken), cancellationToken);
+        var tickets = await ticketsQuery;
+        var stages = await stagesQuery;
 
         var ticketCount = tickets.Sum(t => t.Tickets);
         var cloudTickets = tickets.Sum(t => t.Cloud);
@@ -247,10 +248,12 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
     {
         var prices = options.CurrentValue;
         var (from, to, channel) = (filter.From, filter.To, filter.Channel);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var range = db.DailyIntentStats.AsNoTracking().Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel));
+        IQueryable<DailyIntentStats> Range(SupportConsoleDbContext db) =>
+            db.DailyIntentStats.AsNoTracking().Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel));
+
+        // Independent reads, each on its own connection (WAL readers do not block each other).
         // By day, channel and band: the daily series, the channel table and the totals from one scan of the range.
-        var byDay = await range.GroupBy(r => new { r.Day, r.Channel, r.Band })
+        var byDayQuery = ReadAsync(db => Range(db).GroupBy(r => new { r.Day, r.Channel, r.Band })
             .Select(g => new
             {
                 g.Key.Day,
@@ -264,8 +267,8 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
                 EditBp = g.Sum(r => r.EditBasisPointsTotal),
                 Rejected = g.Sum(r => r.DraftsRejected),
             })
-            .ToListAsync(cancellationToken);
-        var byIntent = await range.GroupBy(r => new { r.Intent, r.Band })
+            .ToListAsync(cancellationToken), cancellationToken);
+        var byIntentQuery = ReadAsync(db => Range(db).GroupBy(r => new { r.Intent, r.Band })
             .Select(g => new
             {
                 g.Key.Intent,
@@ -275,17 +278,21 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
                 Edited = g.Sum(r => r.DraftsEdited),
                 Rejected = g.Sum(r => r.DraftsRejected),
             })
-            .ToListAsync(cancellationToken);
-        var reasons = await db.DailyReasonCounts.AsNoTracking()
+            .ToListAsync(cancellationToken), cancellationToken);
+        var reasonsQuery = ReadAsync(db => db.DailyReasonCounts.AsNoTracking()
             .Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel))
             .GroupBy(r => new { r.Band, r.Code })
             .Select(g => new { g.Key.Band, g.Key.Code, Tickets = g.Sum(r => r.Tickets) })
-            .ToListAsync(cancellationToken);
-        var histogram = await db.DailyResponseTimes.AsNoTracking()
+            .ToListAsync(cancellationToken), cancellationToken);
+        var histogramQuery = ReadAsync(db => db.DailyResponseTimes.AsNoTracking()
             .Where(r => r.Day >= from && r.Day <= to && (channel == null || r.Channel == channel))
             .GroupBy(r => new { r.Band, r.Bucket })
             .Select(g => new { g.Key.Band, g.Key.Bucket, Responses = g.Sum(r => r.Responses) })
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken), cancellationToken);
+        var byDay = await byDayQuery;
+        var byIntent = await byIntentQuery;
+        var reasons = await reasonsQuery;
+        var histogram = await histogramQuery;
 
         var tickets = byDay.Sum(r => r.Tickets);
         long BandTotal(ConfidenceBand band) => byDay.Where(r => r.Band == band).Sum(r => r.Tickets);
@@ -357,6 +364,16 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
         Granularity.Month => new DateOnly(day.Year, day.Month, 1),
         _ => day,
     };
+
+    /// <summary>
+    /// Runs one read on its own short-lived context on the thread pool, so independent reads of a page overlap
+    /// (SQLite's ADO.NET provider runs "async" commands synchronously on the caller's thread).
+    /// </summary>
+    private Task<T> ReadAsync<T>(Func<SupportConsoleDbContext, Task<T>> query, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await query(db);
+    }, cancellationToken);
 
     private static double? Share(long part, long whole) => whole == 0 ? null : part / (double)whole;
 
