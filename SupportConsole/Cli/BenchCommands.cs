@@ -21,14 +21,16 @@ internal static class BenchCommands
         var input = new Option<string>("--input") { Description = "CSV with a text column to send.", DefaultValueFactory = _ => "data/banking77/test.csv" };
         var tickets = new Option<int>("--tickets") { Description = "Tickets to send.", DefaultValueFactory = _ => 5000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 16 };
+        var warmup = new Option<int>("--warmup") { Description = "Tickets sent first and not counted (JIT, pools, caches).", DefaultValueFactory = _ => 1000 };
         var seconds = new Option<double>("--max-seconds") { Description = "Stop sending after this long.", DefaultValueFactory = _ => 120 };
         tickets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) { r.AddError("--tickets must be between 1 and 1,000,000"); } });
         concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1024) { r.AddError("--concurrency must be between 1 and 1024"); } });
+        warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 1_000_000) { r.AddError("--warmup must be between 0 and 1,000,000"); } });
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--max-seconds must be positive"); } });
         var command = new Command("ingest",
             "Start a fresh instance (temporary SQLite file) on 127.0.0.1, POST tickets to it concurrently, then count the stored rows.")
         {
-            input, tickets, concurrency, seconds,
+            input, tickets, concurrency, warmup, seconds,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,7 +40,7 @@ internal static class BenchCommands
                 throw new DataFileException($"{parse.GetRequiredValue(input)}: no rows to send");
             }
 
-            var report = await IngestBenchmark.RunAsync(texts, parse.GetValue(tickets), parse.GetValue(concurrency),
+            var report = await IngestBenchmark.RunAsync(texts, parse.GetValue(tickets), parse.GetValue(concurrency), parse.GetValue(warmup),
                 TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
             output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
             return report.Lost == 0 ? 0 : 1;

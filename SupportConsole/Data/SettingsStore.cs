@@ -19,9 +19,16 @@ public static class SettingKeys
     public const string PolicyVersion = "policy.version";
 }
 
-/// <summary>Reads and writes the settings table; every write records who, when and why, and is audited.</summary>
-public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvider clock)
+/// <summary>
+/// Reads and writes the settings table; every write records who, when and why, and is audited. The gate's settings are
+/// read for every ticket through a short-lived cache: a change saved through this process empties it at once (see
+/// <see cref="CacheInvalidationInterceptor"/>), one made elsewhere (another instance) is seen within
+/// <see cref="CacheOptions.SettingsMilliseconds"/>.
+/// </summary>
+public sealed class SettingsStore(IOptions<GateOptions> gateOptions, IOptions<CacheOptions> cacheOptions, DataChanges changes, TimeProvider clock)
 {
+    private volatile CachedGate? _gate;
+
     public async Task EnsureDefaultsAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
         var gate = gateOptions.Value;
@@ -42,7 +49,29 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvide
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The gate settings as of now: read on every ticket, so a change applies to the very next one.</summary>
+    /// <summary>
+    /// The gate settings for the next ticket: from the cache while it is younger than the configured age and no setting
+    /// was saved through this process since it was read, else fresh from the database.
+    /// </summary>
+    public async ValueTask<(GateSettings Gate, long PolicyVersion)> CurrentGateAsync(IDbContextFactory<SupportConsoleDbContext> contexts,
+        CancellationToken cancellationToken)
+    {
+        var cached = _gate;
+        var current = changes.Settings.Value;
+        if (cached is not null && cached.Generation == current && clock.GetElapsedTime(cached.ReadAt).TotalMilliseconds < cacheOptions.Value.SettingsMilliseconds)
+        {
+            return cached.Value;
+        }
+
+        // The generation is taken before the read: a change committed while reading leaves this entry stale at once.
+        var readAt = clock.GetTimestamp();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var value = await ReadGateAsync(db, cancellationToken);
+        _gate = new CachedGate(value, current, readAt);
+        return value;
+    }
+
+    /// <summary>The gate settings as of now, read from the database.</summary>
     public static async Task<(GateSettings Gate, long PolicyVersion)> ReadGateAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Settings.AsNoTracking()
@@ -67,4 +96,6 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, TimeProvide
         row.Reason = reason;
         db.AuditEvents.Add(AuditEvent.Record(row.UpdatedAt, actor, "setting.changed", "setting", row.Key, System.Text.Json.JsonSerializer.Serialize(new { before, after = value, reason })));
     }
+
+    private sealed record CachedGate((GateSettings Gate, long PolicyVersion) Value, long Generation, long ReadAt);
 }

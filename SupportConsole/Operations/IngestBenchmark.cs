@@ -10,6 +10,7 @@ using SupportConsole.Pipeline;
 namespace SupportConsole.Operations;
 
 public sealed record IngestBenchmarkReport(
+    int WarmupTickets,
     int Sent,
     int Created,
     int Failed,
@@ -19,6 +20,10 @@ public sealed record IngestBenchmarkReport(
     int Concurrency,
     double Seconds,
     double TicketsPerSecond,
+    double CpuMsPerTicket,
+    double CpuCoresBusy,
+    ProcessCost Process,
+    double WritesPerCommit,
     LatencySummary LatencyMs);
 
 /// <summary>Sustained HTTP ingest against a fresh in-process instance (real Kestrel, real SQLite file) on 127.0.0.1.</summary>
@@ -26,7 +31,7 @@ public static class IngestBenchmark
 {
     public const string Channel = "bench";
 
-    public static async Task<IngestBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int tickets, int concurrency, TimeSpan limit,
+    public static async Task<IngestBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int tickets, int concurrency, int warmup, TimeSpan limit,
         CancellationToken cancellationToken)
     {
         var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
@@ -46,14 +51,26 @@ public static class IngestBenchmark
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address) };
             http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
 
-            // Warm up JIT, connection pool and caches; these tickets use another channel and are not counted.
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(concurrency, 16)).Select(i =>
-                http.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", i, texts), cancellationToken)));
+            // Warm up (JIT tiers, connection pool, caches) at the same concurrency; these tickets use another channel
+            // and are not counted. What is measured after is the sustained rate, not the start-up.
+            var warmupNext = -1;
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                while (Interlocked.Increment(ref warmupNext) is var i && i < warmup)
+                {
+                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", i, texts), cancellationToken);
+                }
+            }));
+
+            var writer = app.Services.GetRequiredService<GroupCommitWriter>();
+            var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
 
             var latencies = new double[tickets];
             var created = 0;
             var failed = 0;
             var next = -1;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var cost = ProcessCost.Start();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
@@ -72,13 +89,17 @@ public static class IngestBenchmark
                 }
             }));
             var seconds = clock.Elapsed.TotalSeconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
             var sent = Math.Min(tickets, next + 1);
+            var spent = cost.Stop(sent);
+            var (commits, writes) = (writer.Commits - commitsBefore, writer.Writes - writesBefore);
 
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
             var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
             var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
-            return new IngestBenchmarkReport(sent, created, failed, stored, decided, created - stored, concurrency, Math.Round(seconds, 2),
-                Math.Round(sent / seconds, 1), LatencySummary.Of(latencies.Take(sent).ToArray()));
+            return new IngestBenchmarkReport(warmup, sent, created, failed, stored, decided, created - stored, concurrency, Math.Round(seconds, 2),
+                Math.Round(sent / seconds, 1), Math.Round(cpuMs / sent, 3), Math.Round(cpuMs / 1000 / seconds, 2), spent,
+                Math.Round(commits == 0 ? 0 : (double)writes / commits, 2), LatencySummary.Of(latencies.Take(sent).ToArray()));
         }
         finally
         {

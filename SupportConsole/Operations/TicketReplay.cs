@@ -24,6 +24,23 @@ public sealed record LatencySummary(double P50, double P95, double P99, double M
     }
 }
 
+/// <summary>What a measured run cost the whole process: CPU, allocations and garbage collections, per ticket.</summary>
+public sealed record ProcessCost(double CpuMsPerTicket, double AllocatedKbPerTicket, int Gen0, int Gen1, int Gen2, double GcPauseMs)
+{
+    public static ProcessCostClock Start() => new(Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(),
+        GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+}
+
+/// <summary>The process's counters when a measured run started.</summary>
+public sealed record ProcessCostClock(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Pause)
+{
+    public ProcessCost Stop(int tickets) => new(
+        Math.Round((Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMilliseconds / Math.Max(1, tickets), 3),
+        Math.Round((GC.GetTotalAllocatedBytes() - Allocated) / 1024.0 / Math.Max(1, tickets), 1),
+        GC.CollectionCount(0) - Gen0, GC.CollectionCount(1) - Gen1, GC.CollectionCount(2) - Gen2,
+        Math.Round((GC.GetTotalPauseDuration() - Pause).TotalMilliseconds, 1));
+}
+
 /// <summary>How the pipeline did against the golden set's expected band and article.</summary>
 public sealed record GoldenMetrics(
     int Tickets,
@@ -43,6 +60,7 @@ public sealed record ReplayReport(
     double CertifiedShare,
     double? IntentAccuracy,
     LatencySummary LatencyMs,
+    ProcessCost Process,
     IReadOnlyDictionary<string, LatencySummary> StageLatencyMs,
     decimal CostUsd,
     GoldenMetrics? Golden);
@@ -76,6 +94,7 @@ public static class TicketReplay
         var random = new Random(seed);
         var latencies = new List<double>(rows.Count);
         var ids = new List<Guid>(rows.Count);
+        var cost = ProcessCost.Start();
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -91,6 +110,8 @@ public static class TicketReplay
             ids.Add(result.TicketId!.Value);
         }
 
+        var spent = cost.Stop(rows.Count);
+
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
         var decisions = await read.Decisions.AsNoTracking().Where(d => ids.Contains(d.TicketId)).ToDictionaryAsync(d => d.TicketId, cancellationToken);
         var drafts = await read.Drafts.AsNoTracking().Where(d => ids.Contains(d.TicketId)).ToDictionaryAsync(d => d.TicketId, cancellationToken);
@@ -105,6 +126,7 @@ public static class TicketReplay
             decided.Count == 0 ? 0 : decided.Count(id => decisions[id].Certified) / (double)decided.Count,
             labelled.Count == 0 ? null : labelled.Count(i => decisions[ids[i]].Intent == rows[i].Category) / (double)labelled.Count,
             LatencySummary.Of(latencies),
+            spent,
             receipts.GroupBy(r => r.Stage).OrderBy(g => Stages.Position(g.Key))
                 .ToDictionary(g => g.Key, g => LatencySummary.Of([.. g.Select(r => r.LatencyMilliseconds)])),
             receipts.Sum(r => r.CostNanosUsd) / 1_000_000_000m,

@@ -32,6 +32,7 @@ public static class EngineRegistration
         services.AddSingleton<KnowledgeIndexProvider>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<PolicyCache>();
+        services.AddSingleton<CustomerRecordsCache>();
         services.AddSingleton<PriceTableProvider>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Tickets.TicketEvents>();

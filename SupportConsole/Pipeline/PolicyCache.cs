@@ -7,17 +7,18 @@ using SupportConsole.Engine.Pipeline;
 namespace SupportConsole.Pipeline;
 
 /// <summary>
-/// Band policy, hard rules and templates as of the current policy version. The version (one row) and the gate
-/// settings are read for every ticket; the rest is reloaded only when the version moved.
+/// Band policy, hard rules and templates as of the current policy version. The version and the gate settings come from
+/// <see cref="SettingsStore.CurrentGateAsync"/> for every ticket (so a save applies to the next one); the rest is reloaded
+/// only when the version moved.
 /// </summary>
-public sealed class PolicyCache
+public sealed class PolicyCache(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile PolicySnapshot? _snapshot;
 
-    public async Task<PolicySnapshot> CurrentAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
+    public async Task<PolicySnapshot> CurrentAsync(CancellationToken cancellationToken)
     {
-        var (gate, version) = await SettingsStore.ReadGateAsync(db, cancellationToken);
+        var (gate, version) = await settings.CurrentGateAsync(contexts, cancellationToken);
         var snapshot = _snapshot;
         if (snapshot is null || snapshot.Version != version)
         {
@@ -27,6 +28,7 @@ public sealed class PolicyCache
                 snapshot = _snapshot;
                 if (snapshot is null || snapshot.Version != version)
                 {
+                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                     snapshot = await LoadAsync(db, version, gate, cancellationToken);
                     _snapshot = snapshot;
                 }
@@ -37,7 +39,7 @@ public sealed class PolicyCache
             }
         }
 
-        return snapshot with { Gate = gate };
+        return ReferenceEquals(snapshot.Gate, gate) ? snapshot : snapshot with { Gate = gate };
     }
 
     private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,13 @@ public sealed record IngestResult(Guid? TicketId, bool Created, IReadOnlyList<In
     public Ticket? Ticket { get; init; }
 }
 
+/// <summary>What the ingest audit event records.</summary>
+internal sealed record IngestedDetails(string Channel, string ExternalId, string CustomerId);
+
+[JsonSerializable(typeof(IngestedDetails))]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class IngestJson : JsonSerializerContext;
+
 /// <summary>Configuration section <c>Ingest</c>: limits on what a channel may send.</summary>
 public sealed class IngestOptions
 {
@@ -40,10 +49,11 @@ public sealed class IngestOptions
 /// </summary>
 public sealed partial class TicketIngestor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
+    GroupCommitWriter writer,
     IOptions<IngestOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Customers known to exist: saves a query per ticket (customers are never deleted).</summary>
+    /// <summary>Customers known to exist: saves an insert attempt per ticket (customers are never deleted).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _knownCustomers = new(StringComparer.Ordinal);
 
     public const int MaxExternalIdLength = 128;
@@ -100,18 +110,7 @@ public sealed partial class TicketIngestor(
         var channel = inbound.Channel!;
         var externalId = inbound.ExternalId!.Trim();
         var customerId = inbound.CustomerId!.Trim();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        if (!_knownCustomers.ContainsKey(customerId))
-        {
-            if (!await db.Customers.AnyAsync(c => c.Id == customerId, cancellationToken))
-            {
-                await CreateCustomerAsync(customerId, now, cancellationToken);
-            }
-
-            _knownCustomers.TryAdd(customerId, true);
-        }
-
         var ticket = new Ticket
         {
             Id = Guid.CreateVersion7(now),
@@ -124,20 +123,39 @@ public sealed partial class TicketIngestor(
             IngestedAt = now,
             Status = TicketStatus.Received,
         };
-        db.Tickets.Add(ticket);
-        db.AuditEvents.Add(AuditEvent.Record(now, source, "ticket.ingested", "ticket", ticket.Id.ToString(), System.Text.Json.JsonSerializer.Serialize(new { channel, externalId, customerId })));
+        var audit = AuditEvent.Record(now, source, "ticket.ingested", "ticket", ticket.Id.ToString(),
+            JsonSerializer.Serialize(new IngestedDetails(channel, externalId, customerId), IngestJson.Default.IngestedDetails));
+        var newCustomer = _knownCustomers.ContainsKey(customerId) ? null : new Customer { Id = customerId, CreatedAt = now };
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Committed before this returns: whatever happens to the process from here on, the ticket is stored.
+            await writer.WriteAsync(rows =>
+            {
+                if (newCustomer is not null)
+                {
+                    // A customer id never seen before becomes a customer with no records; one that exists stays as it is.
+                    rows.InsertUnlessExists(newCustomer);
+                }
+
+                rows.Insert(ticket);
+                rows.Insert(audit);
+                return true;
+            }, cancellationToken);
         }
-        catch (DbUpdateException e) when (DbExceptions.IsUniqueViolation(e))
+        catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
         {
             // A repeat (or a concurrent duplicate that won the race): the unique index decides, return the original.
+            // The writer reports the violation after the winner's transaction committed, so it can be read now.
             await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
             var winner = await FindAsync(fresh, channel, externalId, cancellationToken)
                 ?? throw new InvalidOperationException($"ticket ({channel}, {externalId}) vanished after a unique violation", e);
             return new IngestResult(winner, false, [], null);
+        }
+
+        if (newCustomer is not null)
+        {
+            _knownCustomers.TryAdd(customerId, true);
         }
 
         return new IngestResult(ticket.Id, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { Ticket = ticket };
@@ -145,20 +163,6 @@ public sealed partial class TicketIngestor(
 
     private static Task<Guid?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
         db.Tickets.Where(t => t.Channel == channel && t.ExternalId == externalId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
-
-    private async Task CreateCustomerAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Customers.Add(new Customer { Id = customerId, CreatedAt = now });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (DbExceptions.IsUniqueViolation(e))
-        {
-            // Created concurrently by another ticket of the same new customer.
-        }
-    }
 
     private static void Require(List<IngestValidationError> errors, string field, string? value, int maxLength)
     {

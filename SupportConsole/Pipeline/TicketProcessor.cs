@@ -22,11 +22,13 @@ public sealed record DecidedTicket(Ticket Ticket, Decision Decision, Draft? Draf
 
 /// <summary>
 /// Runs a stored ticket through the engine and stores the decision, the draft, a receipt per stage, an audit event
-/// and (for auto) the outbox message, all in one transaction. A ticket already decided (by another worker or
-/// instance) is left alone.
+/// and (for auto) the outbox message, all in one transaction (through the group-commit writer, so concurrent tickets
+/// share it). A ticket already decided (by another worker or instance) is left alone.
 /// </summary>
 public sealed class TicketProcessor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
+    GroupCommitWriter writer,
+    CustomerRecordsCache customers,
     TicketPipeline pipeline,
     PolicyCache policies,
     PriceTableProvider prices,
@@ -37,6 +39,10 @@ public sealed class TicketProcessor(
     ILogger<TicketProcessor> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
+    private static readonly string[] DecidedColumns =
+        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.FirstResponseAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
 
     /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
     public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
@@ -53,25 +59,20 @@ public sealed class TicketProcessor(
             return ProcessingResult.AlreadyDecided;
         }
 
-        return await DecideAsync(db, ticket, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
+        return await DecideAsync(ticket, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
     }
 
     /// <summary>Processes a ticket this process has just stored (no need to read it back).</summary>
-    public async Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Tickets.Attach(ticket);
-        return await DecideAsync(db, ticket, ingest, cancellationToken);
-    }
+    public Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken) =>
+        DecideAsync(ticket, ingest, cancellationToken);
 
-    private async Task<DecidedTicket?> DecideAsync(SupportConsoleDbContext db, Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
+    private async Task<DecidedTicket?> DecideAsync(Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
     {
-        var customer = await db.Customers.AsNoTracking().Include(c => c.Transactions)
-            .FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
-        var policy = await policies.CurrentAsync(db, cancellationToken);
+        var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
+        var policy = await policies.CurrentAsync(cancellationToken);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var budget = await rollups.BeforeDecisionAsync(db, ticket.CustomerId, cancellationToken);
-        var outcome = await pipeline.ProcessAsync(request, ToRecords(customer), policy, budget.Limits, cancellationToken);
+        var budget = await rollups.BeforeDecisionAsync(ticket.CustomerId, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, customer, policy, budget.Limits, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -85,7 +86,8 @@ public sealed class TicketProcessor(
         ticket.DecidedAt = now;
         ticket.FirstResponseAt = band == ConfidenceBand.Auto ? now : null;
         ticket.LastProcessingError = null;
-        ticket.Version++;
+        var readVersion = ticket.Version;
+        ticket.Version = readVersion + 1;
 
         var receipts = new List<StageReceipt>
         {
@@ -98,7 +100,7 @@ public sealed class TicketProcessor(
         Draft? draftRow = null;
         if (outcome.Draft is { } draft)
         {
-            db.Drafts.Add(draftRow = new Draft
+            draftRow = new Draft
             {
                 Id = Guid.CreateVersion7(),
                 TicketId = ticket.Id,
@@ -108,14 +110,12 @@ public sealed class TicketProcessor(
                 CitedSection = draft.Cited.SectionTitle,
                 Model = outcome.DraftModel,
                 CreatedAt = now,
-            });
+            };
         }
 
-        if (band == ConfidenceBand.Auto && outcome.Draft is { } reply)
-        {
-            db.OutboxMessages.Add(OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle,
-                sentBy: null, now));
-        }
+        var outboxRow = band == ConfidenceBand.Auto && outcome.Draft is { } reply
+            ? OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle, sentBy: null, now)
+            : null;
 
         receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,
             act.CpuMilliseconds, act.ElapsedMilliseconds, prices.Current.LocalCostNanos(act.CpuMilliseconds)));
@@ -159,8 +159,7 @@ public sealed class TicketProcessor(
             KillSwitchEngaged = policy.Gate.KillSwitchEngaged,
             CreatedAt = now,
         };
-        db.Decisions.Add(decision);
-        db.AuditEvents.Add(new AuditEvent
+        var audit = new AuditEvent
         {
             At = now,
             Actor = "engine",
@@ -177,19 +176,45 @@ public sealed class TicketProcessor(
                 router = outcome.RouterVersion,
                 policyVersion = policy.Version,
             }, Json),
-        });
+        };
 
-        int budgetAlerts;
+        var stored = false;
+        var budgetAlerts = 0;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await RowInserter.InsertAsync(db, receiptRows, cancellationToken);
-            budgetAlerts = await rollups.RecordDecisionAsync(db, ticket, decision, receiptRows, budget, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            stored = await writer.WriteAsync(rows =>
+            {
+                // Only a ticket nobody changed since it was read is decided here; otherwise another worker got there first.
+                if (rows.Update(ticket, DecidedColumns, [(nameof(Ticket.Id), ticket.Id), (nameof(Ticket.Version), readVersion)]) == 0)
+                {
+                    return false;
+                }
+
+                rows.Insert(decision);
+                if (draftRow is not null)
+                {
+                    rows.Insert(draftRow);
+                }
+
+                if (outboxRow is not null)
+                {
+                    rows.Insert(outboxRow);
+                }
+
+                rows.Insert(audit);
+                rows.InsertAll(receiptRows);
+                budgetAlerts = rollups.RecordDecision(rows, ticket, decision, receiptRows, budget);
+                return true;
+            }, cancellationToken);
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbExceptions.IsUniqueViolation(e))
+        catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
         {
+            // The decision's unique index on the ticket: decided elsewhere first.
+        }
+
+        if (!stored)
+        {
+            ticket.Version = readVersion;
             logger.LogInformation("Ticket {TicketId} was decided elsewhere first", ticket.Id);
             return null;
         }
@@ -213,10 +238,4 @@ public sealed class TicketProcessor(
                 .SetProperty(t => t.ProcessingAttempts, t => t.ProcessingAttempts + 1)
                 .SetProperty(t => t.LastProcessingError, message), cancellationToken);
     }
-
-    private static CustomerRecords? ToRecords(Customer? customer) => customer is null
-        ? null
-        : new CustomerRecords(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4,
-            customer.AccountNumber,
-            [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
 }

@@ -3,6 +3,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using SupportConsole.Engine.Pipeline;
 
 namespace SupportConsole.Reporting;
@@ -23,7 +26,6 @@ public sealed class BudgetGuard(TimeProvider clock)
 {
     public const string OutboxKind = "budget-alert";
 
-    private static readonly string[] AlertKey = [nameof(BudgetAlert.CustomerId), nameof(BudgetAlert.Month), nameof(BudgetAlert.Level)];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string MonthOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -57,15 +59,18 @@ public sealed class BudgetGuard(TimeProvider clock)
             .SumAsync(r => r.CostNanosUsd, cancellationToken);
     }
 
-    /// <summary>Records the alerts this decision triggered (in the caller's transaction); returns how many are new.</summary>
-    public async Task<int> RecordAlertsAsync(SupportConsoleDbContext db, Ticket ticket, BudgetCheck check, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the alerts this decision triggered, on the group-commit writer's connection in the decision's transaction
+    /// (after its rollups were added, so the spend includes the ticket); returns how many are new.
+    /// </summary>
+    public int RecordAlerts(RowStatements statements, Ticket ticket, BudgetCheck check)
     {
         if (check.Budget is not { } budget || ticket.DecidedAt is not { } decidedAt)
         {
             return 0;
         }
 
-        var spend = await MonthToDateAsync(db, ticket.CustomerId, decidedAt, cancellationToken);
+        var spend = MonthToDate(statements, ticket.CustomerId, decidedAt);
         var budgetNanos = ToNanos(budget.MonthlyBudgetUsd);
         var created = 0;
         foreach (var (level, threshold) in new[]
@@ -92,16 +97,44 @@ public sealed class BudgetGuard(TimeProvider clock)
                 TicketId = ticket.Id,
                 CreatedAt = decidedAt,
             };
-            if (!await RollupWriter.InsertIfAbsentAsync(db, alert, AlertKey, cancellationToken))
-            {
-                continue;
-            }
 
-            created++;
-            await RowInserter.InsertAsync(db, [Message(alert)], cancellationToken);
+            // Once per customer, month and level: the unique index decides, also between instances.
+            if (statements.InsertUnlessExists(alert))
+            {
+                created++;
+                statements.Insert(Message(alert));
+            }
         }
 
         return created;
+    }
+
+    /// <summary>Month-to-date spend as <see cref="MonthToDateAsync"/>, as one statement on the writer's connection.</summary>
+    private static long MonthToDate(RowStatements statements, string customerId, DateTimeOffset at)
+    {
+        var db = statements.Context;
+        var helper = db.GetService<ISqlGenerationHelper>();
+        var entity = db.Model.FindEntityType(typeof(DailyCustomerStats))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var last = RollupContributions.DayOf(at);
+        using var command = statements.CreateCommand();
+        var parameters = new (string Name, string Property, object Value)[]
+        {
+            ("mtd_customer", nameof(DailyCustomerStats.CustomerId), customerId),
+            ("mtd_first", nameof(DailyCustomerStats.Day), new DateOnly(last.Year, last.Month, 1)),
+            ("mtd_last", nameof(DailyCustomerStats.Day), last),
+        };
+        foreach (var (name, property, value) in parameters)
+        {
+            command.Parameters.Add(entity.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: false));
+        }
+
+        string P(int i) => helper.GenerateParameterNamePlaceholder(parameters[i].Name);
+        command.CommandText = $"SELECT COALESCE(SUM({Column(nameof(DailyCustomerStats.CostNanosUsd))}), 0) FROM {helper.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"WHERE {Column(nameof(DailyCustomerStats.CustomerId))} = {P(0)} AND {Column(nameof(DailyCustomerStats.Day))} >= {P(1)} "
+            + $"AND {Column(nameof(DailyCustomerStats.Day))} <= {P(2)}";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static OutboxMessage Message(BudgetAlert alert) => new()

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 
@@ -10,15 +11,20 @@ public readonly record struct ReportedState(DateTimeOffset? FirstResponseAt, Dra
 /// Keeps the daily rollups in step with the facts, in the same transaction: the decision (called by TicketProcessor)
 /// and agents' actions (called by TicketActions). Budgets are checked and alerted here too.
 /// </summary>
-public sealed class CostRollups(BudgetGuard budgets)
+public sealed class CostRollups(IDbContextFactory<SupportConsoleDbContext> contexts, BudgetGuard budgets)
 {
     /// <summary>Before the engine runs: the customer's budget and what it allows.</summary>
-    public Task<BudgetCheck> BeforeDecisionAsync(SupportConsoleDbContext db, string customerId, CancellationToken cancellationToken) =>
-        budgets.CheckAsync(db, customerId, cancellationToken);
+    public async Task<BudgetCheck> BeforeDecisionAsync(string customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await budgets.CheckAsync(db, customerId, cancellationToken);
+    }
 
-    /// <summary>After the decision's rows are written, in its transaction: adds the rollups and records budget alerts (returns how many).</summary>
-    public async Task<int> RecordDecisionAsync(SupportConsoleDbContext db, Ticket ticket, Decision decision, IReadOnlyList<CostReceipt> receipts,
-        BudgetCheck budget, CancellationToken cancellationToken)
+    /// <summary>
+    /// After the decision's rows are written, in its transaction on the group-commit writer's connection: adds the
+    /// rollups and records budget alerts (returns how many are new). Synchronous, as the writer's work must be.
+    /// </summary>
+    public int RecordDecision(RowStatements statements, Ticket ticket, Decision decision, IReadOnlyList<CostReceipt> receipts, BudgetCheck budget)
     {
         var facts = new DecisionFacts(ticket.Channel, ticket.CustomerId, ticket.DecidedAt ?? decision.CreatedAt, decision.Intent, decision.Band,
             RollupContributions.ReasonCodes(decision.ReasonsJson),
@@ -29,8 +35,8 @@ public sealed class CostRollups(BudgetGuard budgets)
             rows = rows.Concat(RollupContributions.OfFirstResponse(facts.Day, ticket.Channel, decision.Intent, decision.Band, ticket.IngestedAt, responded));
         }
 
-        await RollupWriter.UpsertAsync(db, rows, cancellationToken);
-        return await budgets.RecordAlertsAsync(db, ticket, budget, cancellationToken);
+        RollupWriter.Upsert(statements, rows);
+        return budgets.RecordAlerts(statements, ticket, budget);
     }
 
     public static ReportedState Snapshot(Ticket ticket) => new(ticket.FirstResponseAt, ticket.Draft?.Review);

@@ -23,62 +23,61 @@ public static class RollupWriter
 
     public static async Task UpsertAsync(SupportConsoleDbContext db, IEnumerable<object> rows, CancellationToken cancellationToken, int rowsPerStatement = 250)
     {
-        var merged = Merge(db, rows);
-        if (merged.Count == 0)
-        {
-            return;
-        }
-
-        var helper = db.GetService<ISqlGenerationHelper>();
         var connection = await OpenAsync(db, cancellationToken);
-        DbCommand? command = null;
-        var sql = new StringBuilder();
-        try
+        foreach (var command in Build(db, rows, () => NewCommand(db, connection), rowsPerStatement))
         {
-            foreach (var (shape, byKey) in merged)
+            await using (command)
             {
-                foreach (var chunk in byKey.Values.Chunk(rowsPerStatement))
-                {
-                    if (command is not null && command.Parameters.Count + (chunk.Length * shape.Columns.Count) > MaxParametersPerCommand)
-                    {
-                        await ExecuteAsync(command, sql, cancellationToken);
-                        command = null;
-                    }
-
-                    command ??= NewCommand(db, connection);
-                    AppendStatement(sql, command, shape, chunk, helper, conflict: shape.UpsertClause);
-                }
-            }
-
-            if (command is not null)
-            {
-                await ExecuteAsync(command, sql, cancellationToken);
-            }
-        }
-        finally
-        {
-            if (command is not null)
-            {
-                await command.DisposeAsync();
+                await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
     }
 
-    /// <summary>Inserts one row unless a row with the same values in <paramref name="conflictColumns"/> (a unique index) exists; true if inserted.</summary>
-    public static async Task<bool> InsertIfAbsentAsync<T>(SupportConsoleDbContext db, T row, IReadOnlyList<string> conflictColumns, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>The same, synchronously, on the group-commit writer's connection and in its current transaction.</summary>
+    public static void Upsert(RowStatements statements, IEnumerable<object> rows, int rowsPerStatement = 250)
     {
-        var shape = ShapeOf(db, typeof(T));
+        foreach (var command in Build(statements.Context, rows, statements.CreateCommand, rowsPerStatement))
+        {
+            using (command)
+            {
+                command.ExecuteNonQuery();
+            }
+        }
+    }
+
+    /// <summary>The upsert commands for the merged rows: one command unless the rows need more parameters than one allows.</summary>
+    private static List<DbCommand> Build(SupportConsoleDbContext db, IEnumerable<object> rows, Func<DbCommand> create, int rowsPerStatement)
+    {
+        var commands = new List<DbCommand>();
+        var merged = Merge(db, rows);
+        if (merged.Count == 0)
+        {
+            return commands;
+        }
+
         var helper = db.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(shape.Entity.GetTableName()!, shape.Entity.GetSchema());
-        var conflict = " ON CONFLICT (" + string.Join(", ", conflictColumns.Select(p =>
-            helper.DelimitIdentifier(shape.Entity.FindProperty(p)!.GetColumnName(table)!))) + ") DO NOTHING";
-        var connection = await OpenAsync(db, cancellationToken);
-        await using var command = NewCommand(db, connection);
+        DbCommand? command = null;
         var sql = new StringBuilder();
-        AppendStatement(sql, command, shape, [row], helper, conflict);
-        command.CommandText = sql.ToString();
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        foreach (var (shape, byKey) in merged)
+        {
+            foreach (var chunk in byKey.Values.Chunk(rowsPerStatement))
+            {
+                if (command is not null && command.Parameters.Count + (chunk.Length * shape.Columns.Count) > MaxParametersPerCommand)
+                {
+                    command.CommandText = sql.ToString();
+                    sql.Clear();
+                    commands.Add(command);
+                    command = null;
+                }
+
+                command ??= create();
+                AppendStatement(sql, command, shape, chunk, helper, conflict: shape.UpsertClause);
+            }
+        }
+
+        command!.CommandText = sql.ToString();
+        commands.Add(command);
+        return commands;
     }
 
     private static void AppendStatement(StringBuilder sql, DbCommand command, Shape shape, IReadOnlyList<object> rows, ISqlGenerationHelper helper, string conflict)
@@ -100,14 +99,6 @@ public static class RollupWriter
         }
 
         sql.Append(conflict).Append(";\n");
-    }
-
-    private static async Task ExecuteAsync(DbCommand command, StringBuilder sql, CancellationToken cancellationToken)
-    {
-        command.CommandText = sql.ToString();
-        sql.Clear();
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await command.DisposeAsync();
     }
 
     private static DbCommand NewCommand(SupportConsoleDbContext db, DbConnection connection)

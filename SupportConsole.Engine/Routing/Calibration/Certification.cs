@@ -19,7 +19,7 @@ public sealed record CertificationSettings
     public int MinIntentSamples { get; init; } = 25;
 
     /// <summary>Coverage step between the thresholds tried, from the most confident tickets down.</summary>
-    public double CoverageStep { get; init; } = 0.005;
+    public double CoverageStep { get; init; } = 0.001;
 
     /// <summary>Ridge penalty pulling each intent's confidence adjustment towards zero (the pooled rule).</summary>
     public double IntentShrinkage { get; init; } = 5.0;

@@ -79,6 +79,13 @@ public sealed record HiddenLayerSettings
 
     public int MaxEpochs { get; init; } = 12;
 
+    /// <summary>
+    /// From this epoch on the network handed out is the running mean of the weights at the end of each epoch
+    /// (stochastic weight averaging); 0 turns averaging off. The mean of nearby iterates ranks its answers better
+    /// than any single one, at no cost at inference.
+    /// </summary>
+    public int AverageFromEpoch { get; init; } = 5;
+
     public int BatchSize { get; init; } = 64;
 
     public float LearningRate { get; init; } = 0.002f;
@@ -95,7 +102,8 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs. After each epoch <paramref name="afterEpoch"/> (if given) sees the
-    /// network; the trainer uses it to pick the epoch count on validation data.
+    /// network that would be returned if training stopped there (the weight average once averaging has started);
+    /// the trainer uses it to pick the epoch count on validation data.
     /// </summary>
     public HiddenLayerNetwork Fit(SparseMatrix x, int[] labels, int classes, int epochs,
         Action<int, HiddenLayerNetwork>? afterEpoch = null, CancellationToken cancellationToken = default)
@@ -126,6 +134,8 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
         var order = Enumerable.Range(0, x.Rows).ToArray();
         var keep = 1f - settings.Dropout;
         var step = 0;
+        HiddenLayerNetwork? average = null;
+        var averaged = 0;
 
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
@@ -222,10 +232,29 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                 });
             }
 
-            afterEpoch?.Invoke(epoch, network);
+            if (settings.AverageFromEpoch > 0 && epoch >= settings.AverageFromEpoch)
+            {
+                average ??= new HiddenLayerNetwork(x.Columns, hidden, classes);
+                averaged++;
+                Accumulate(average.Embedding, network.Embedding, averaged);
+                Accumulate(average.HiddenBias, network.HiddenBias, averaged);
+                Accumulate(average.Output, network.Output, averaged);
+                Accumulate(average.OutputBias, network.OutputBias, averaged);
+            }
+
+            afterEpoch?.Invoke(epoch, average ?? network);
         }
 
-        return network;
+        return average ?? network;
+    }
+
+    /// <summary>mean += (next - mean) / count: the running mean of the weights seen so far.</summary>
+    private static void Accumulate(float[] mean, float[] next, int count)
+    {
+        var scale = 1f / count;
+        var delta = new float[mean.Length];
+        TensorPrimitives.Subtract(next, mean, delta);
+        TensorPrimitives.MultiplyAdd(delta, scale, mean, mean);
     }
 
     /// <summary>A stable hash of three integers (SplitMix64 finaliser); HashCode.Combine is randomised per process.</summary>

@@ -32,6 +32,8 @@ public sealed class AuditEvent
 /// <summary>A message to deliver exactly once to the reply webhook, retried until it is.</summary>
 public sealed class OutboxMessage
 {
+    private static readonly System.Text.Json.JsonSerializerOptions PayloadJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>The message id the receiver deduplicates on.</summary>
     public Guid Id { get; set; }
 
@@ -67,7 +69,7 @@ public sealed class OutboxMessage
             text,
             sentBy,
             citation = citedArticleId is null ? null : new { articleId = citedArticleId, articleTitle = citedArticleTitle, section = citedSection },
-        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+        }, PayloadJsonOptions),
         CreatedAt = now,
         NextAttemptAt = now,
     };

@@ -1,0 +1,245 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace SupportConsole.Data;
+
+/// <summary>
+/// Parameterised <c>INSERT ... VALUES (...), (...)</c> and <c>UPDATE ... SET ... WHERE ...</c> statements built from the EF
+/// model (table, columns, type mappings and value conversions, quoted by the provider's SQL generation helper), prepared
+/// once on one connection and re-executed with new values. Plain SQL that every relational provider accepts: the rows
+/// the pipeline writes for each ticket cost a statement execution each, not EF Core's change tracking and SQL generation.
+/// Not thread-safe: one instance belongs to one connection and one thread (the <see cref="GroupCommitWriter"/>).
+/// </summary>
+public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
+{
+    private const string RowSavepoint = "row";
+
+    private readonly Dictionary<(Type Type, int Rows), Statement> _inserts = [];
+    private readonly Dictionary<(Type Type, string Set, string Where), Statement> _updates = [];
+    private readonly Dictionary<string, DbCommand> _texts = [];
+    private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
+
+    /// <summary>The transaction statements run in (the writer's current batch).</summary>
+    public DbTransaction? Transaction { get; set; }
+
+    /// <summary>The writer's context: its model and provider, for statements built elsewhere (the reporting rollups).</summary>
+    public SupportConsoleDbContext Context => db;
+
+    /// <summary>A command on the writer's connection in the current transaction, for statements these helpers do not build.</summary>
+    public DbCommand CreateCommand()
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Transaction;
+        return command;
+    }
+
+    /// <summary>Inserts one row.</summary>
+    public void Insert<T>(T row)
+        where T : class => InsertAll<T>([row]);
+
+    /// <summary>Inserts one row unless its key or a unique index already holds it; false when it was there already.</summary>
+    public bool InsertUnlessExists<T>(T row)
+        where T : class
+    {
+        Savepoint(RowSavepoint);
+        try
+        {
+            Insert(row);
+            ReleaseSavepoint(RowSavepoint);
+            return true;
+        }
+        catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
+        {
+            RollbackToSavepoint(RowSavepoint);
+            return false;
+        }
+    }
+
+    /// <summary>Marks a savepoint in the current transaction (standard SQL; the statement is prepared once).</summary>
+    public void Savepoint(string name) => ExecuteText($"SAVEPOINT {name}");
+
+    /// <summary>Keeps what was done since the savepoint and forgets the savepoint.</summary>
+    public void ReleaseSavepoint(string name) => ExecuteText($"RELEASE SAVEPOINT {name}");
+
+    /// <summary>Undoes what was done since the savepoint, and forgets the savepoint.</summary>
+    public void RollbackToSavepoint(string name)
+    {
+        ExecuteText($"ROLLBACK TO SAVEPOINT {name}");
+        ExecuteText($"RELEASE SAVEPOINT {name}");
+    }
+
+    /// <summary>Inserts <paramref name="rows"/> (all of one entity type) in one statement.</summary>
+    public void InsertAll<T>(IReadOnlyList<T> rows)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (!_inserts.TryGetValue((typeof(T), rows.Count), out var statement))
+        {
+            statement = PrepareInsert(typeof(T), rows.Count);
+            _inserts[(typeof(T), rows.Count)] = statement;
+        }
+
+        var columns = statement.Columns;
+        var parameters = statement.Command.Parameters;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            for (var c = 0; c < columns.Count; c++)
+            {
+                parameters[(r * columns.Count) + c].Value = columns[c].ProviderValue(rows[r]);
+            }
+        }
+
+        Execute(statement);
+    }
+
+    /// <summary>
+    /// <c>UPDATE</c> of the <paramref name="set"/> columns of one row to its current values, where the
+    /// <paramref name="where"/> columns hold the given values (e.g. key and the version read before); returns the rows changed.
+    /// </summary>
+    public int Update<T>(T row, IReadOnlyList<string> set, IReadOnlyList<(string Property, object? Value)> where)
+        where T : class
+    {
+        var key = (typeof(T), string.Join(',', set), string.Join(',', where.Select(w => w.Property)));
+        if (!_updates.TryGetValue(key, out var statement))
+        {
+            statement = PrepareUpdate(typeof(T), set, [.. where.Select(w => w.Property)]);
+            _updates[key] = statement;
+        }
+
+        var parameters = statement.Command.Parameters;
+        for (var c = 0; c < set.Count; c++)
+        {
+            parameters[c].Value = statement.Columns[c].ProviderValue(row);
+        }
+
+        for (var w = 0; w < where.Count; w++)
+        {
+            parameters[set.Count + w].Value = statement.Columns[set.Count + w].ToProvider(where[w].Value);
+        }
+
+        return Execute(statement);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _inserts.Values.Concat(_updates.Values).Select(s => s.Command).Concat(_texts.Values))
+        {
+            command.Dispose();
+        }
+
+        _inserts.Clear();
+        _updates.Clear();
+        _texts.Clear();
+    }
+
+    private void ExecuteText(string sql)
+    {
+        if (!_texts.TryGetValue(sql, out var command))
+        {
+            command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = sql;
+            _texts[sql] = command;
+        }
+
+        command.Transaction = Transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private int Execute(Statement statement)
+    {
+        statement.Command.Transaction = Transaction;
+        return statement.Command.ExecuteNonQuery();
+    }
+
+    private Statement PrepareInsert(Type type, int rowCount)
+    {
+        var (entity, table) = Table(type);
+        var columns = entity.GetProperties().Where(p => p.GetColumnName(table) is not null).Select(p => new Column(p, table)).ToList();
+        var command = db.Database.GetDbConnection().CreateCommand();
+        var sql = new StringBuilder("INSERT INTO ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name))).Append(") VALUES ");
+        for (var r = 0; r < rowCount; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Count; c++)
+            {
+                sql.Append(c == 0 ? string.Empty : ", ").Append(AddParameter(command, columns[c], $"p{r}_{c}"));
+            }
+
+            sql.Append(')');
+        }
+
+        command.CommandText = sql.ToString();
+        return new Statement(command, columns);
+    }
+
+    private Statement PrepareUpdate(Type type, IReadOnlyList<string> set, IReadOnlyList<string> where)
+    {
+        var (entity, table) = Table(type);
+        Column ColumnOf(string name) => new(entity.FindProperty(name) ?? throw new InvalidOperationException($"{type.Name}.{name} is not mapped"), table);
+        var columns = set.Concat(where).Select(ColumnOf).ToList();
+        var command = db.Database.GetDbConnection().CreateCommand();
+        var sql = new StringBuilder("UPDATE ").Append(_sql.DelimitIdentifier(table.Name, table.Schema)).Append(" SET ");
+        for (var c = 0; c < columns.Count; c++)
+        {
+            sql.Append(c == 0 ? string.Empty : c == set.Count ? " WHERE " : c < set.Count ? ", " : " AND ")
+                .Append(_sql.DelimitIdentifier(columns[c].Name)).Append(" = ").Append(AddParameter(command, columns[c], $"p{c}"));
+        }
+
+        command.CommandText = sql.ToString();
+        return new Statement(command, columns);
+    }
+
+    private (IEntityType Entity, StoreObjectIdentifier Table) Table(Type type)
+    {
+        var entity = db.Model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not mapped");
+        return (entity, StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema()));
+    }
+
+    private string AddParameter(DbCommand command, Column column, string name)
+    {
+        // The type mapping configures the parameter (type, size); values set later go through the same value conversion.
+        var parameter = column.Mapping.CreateParameter(command, _sql.GenerateParameterName(name), null, column.Property.IsNullable);
+        command.Parameters.Add(parameter);
+        return _sql.GenerateParameterNamePlaceholder(name);
+    }
+
+    private sealed record Statement(DbCommand Command, IReadOnlyList<Column> Columns);
+
+    private sealed class Column
+    {
+        private readonly IClrPropertyGetter _getter;
+
+        public Column(IProperty property, StoreObjectIdentifier table)
+        {
+            if (property.IsShadowProperty())
+            {
+                throw new InvalidOperationException($"{property.DeclaringType.DisplayName()}.{property.Name} is a shadow property; RowStatements writes CLR properties only");
+            }
+
+            Property = property;
+            Name = property.GetColumnName(table)!;
+            Mapping = property.GetRelationalTypeMapping();
+            _getter = property.GetGetter();
+        }
+
+        public IProperty Property { get; }
+
+        public string Name { get; }
+
+        public RelationalTypeMapping Mapping { get; }
+
+        public object ProviderValue(object entity) => ToProvider(_getter.GetClrValueUsingContainingEntity(entity));
+
+        public object ToProvider(object? value) =>
+            (value is not null && Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+    }
+}
