@@ -5,6 +5,7 @@ using SupportConsole.Data;
 using SupportConsole.Identity;
 using SupportConsole.Jobs;
 using SupportConsole.Pipeline;
+using SupportConsole.Reporting;
 using SupportConsole.Telemetry;
 
 namespace SupportConsole;
@@ -24,6 +25,7 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
         builder.AddSupportConsoleOperations();
+        builder.AddSupportConsoleReporting();
         builder.AddSupportConsoleWorkers();
         builder.AddSupportConsoleJobs();
         builder.AddSupportConsoleClusterFollowers();
@@ -46,6 +48,7 @@ public static class SupportConsoleApp
         app.MapStaticAssets();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapTicketApi();
+        app.MapReportApi();
         app.MapAccountEndpoints();
         app.MapJobsDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -65,6 +68,7 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
         builder.AddSupportConsoleOperations();
+        builder.AddSupportConsoleReporting();
         configure?.Invoke(builder);
         return builder.Build();
     }

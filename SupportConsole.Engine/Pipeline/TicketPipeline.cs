@@ -38,11 +38,14 @@ public sealed class TicketPipeline(
     public PipelineModels CurrentModels() => new(router(), knowledge());
 
     public Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
-        CancellationToken cancellationToken) => ProcessAsync(ticket, customer, policy, CurrentModels(), cancellationToken);
+        CancellationToken cancellationToken) => ProcessAsync(ticket, customer, policy, CustomerLimits.None, CurrentModels(), cancellationToken);
 
-    /// <summary>Decides one ticket with the given models (a shadow evaluation passes a candidate router).</summary>
+    /// <summary>
+    /// Decides one ticket with the given models (a shadow evaluation passes a candidate router) and within the
+    /// customer's limits (a spent budget may stop deferral to the cloud model).
+    /// </summary>
     public async Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
-        PipelineModels models, CancellationToken cancellationToken)
+        CustomerLimits limits, PipelineModels models, CancellationToken cancellationToken)
     {
         var router = models.Router;
         var receipts = new List<StageReceipt>();
@@ -83,6 +86,7 @@ public sealed class TicketPipeline(
         var kind = DraftKind.None;
         string? draftModel = null;
         double? groundedness = null;
+        var cloudStopped = false;
         using (var span = Telemetry.StartActivity(Stages.Draft))
         {
             var clock = StageClock.Start();
@@ -94,6 +98,11 @@ public sealed class TicketPipeline(
                 kind = DraftKind.Template;
                 draftModel = $"template:{template.Intent}";
                 receipts.Add(Local(Stages.Draft, "template", draftModel, inputTokens, PriceTable.EstimateTokens(draft.Text), clock));
+            }
+            else if (!route.Certified && cloud.IsConfigured && limits.CloudDeferralStopped)
+            {
+                cloudStopped = true;
+                receipts.Add(Local(Stages.Draft, "none", CustomerLimits.CloudStoppedCode, 0, 0, clock));
             }
             else if (!route.Certified && cloud.IsConfigured)
             {
@@ -144,7 +153,11 @@ public sealed class TicketPipeline(
                 groundedness,
                 HardRuleMatcher.Matches(text, policy.HardRules),
                 costSoFar,
-                policy.Gate));
+                policy.Gate)
+            {
+                CloudDeferralStopped = cloudStopped,
+                CloudDeferralStoppedDetail = limits.Reason,
+            });
             span?.SetTag("band", gate.Band.ToString());
             receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));
         }

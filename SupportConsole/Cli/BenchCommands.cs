@@ -10,10 +10,11 @@ internal static class BenchCommands
 {
     private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static Command Create(TextWriter output) => new("bench", "Benchmarks that need the whole app.")
+    public static Command Create(TextWriter output, TextWriter error) => new("bench", "Benchmarks that need the whole app.")
     {
         Ingest(output),
         ClusterIngest(output),
+        SimulateCommands.BenchDashboards(output, error),
     };
 
     private static Command ClusterIngest(TextWriter output)

@@ -63,6 +63,21 @@ public class SupportConsoleDbContext : IdentityDbContext<AppUser>
 
     public DbSet<SecondOpinionReview> SecondOpinionReviews => Set<SecondOpinionReview>();
 
+    // Cost reporting: daily rollups, budgets and their alerts (SupportConsole.Reporting).
+    public DbSet<DailyStageCost> DailyStageCosts => Set<DailyStageCost>();
+
+    public DbSet<DailyIntentStats> DailyIntentStats => Set<DailyIntentStats>();
+
+    public DbSet<DailyReasonCount> DailyReasonCounts => Set<DailyReasonCount>();
+
+    public DbSet<DailyCustomerStats> DailyCustomerStats => Set<DailyCustomerStats>();
+
+    public DbSet<DailyResponseTime> DailyResponseTimes => Set<DailyResponseTime>();
+
+    public DbSet<CustomerBudget> CustomerBudgets => Set<CustomerBudget>();
+
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -64,8 +64,8 @@ public sealed class GoldenSetEvaluator(
             var golden = cases[i];
             var start = Stopwatch.GetTimestamp();
             var request = new TicketRequest(Guid.CreateVersion7(), Channel, golden.CustomerId ?? "golden", null, golden.Text);
-            var outcome = await pipeline.ProcessAsync(request, golden.CustomerId is null ? null : customers.GetValueOrDefault(golden.CustomerId), policy, models,
-                cancellationToken);
+            var outcome = await pipeline.ProcessAsync(request, golden.CustomerId is null ? null : customers.GetValueOrDefault(golden.CustomerId), policy,
+                CustomerLimits.None, models, cancellationToken);
             outcomes.Add(new GoldenOutcome(golden, outcome, Stopwatch.GetElapsedTime(start).TotalMilliseconds));
             if (progress is not null && (i + 1) % 50 == 0)
             {

@@ -74,6 +74,7 @@ public static class EngineRegistration
         await using (await StartupLock.AcquireAsync(services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>(), cancellationToken))
         {
             await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+            await services.GetRequiredService<Reporting.RollupRebuilder>().EnsureCurrentAsync(cancellationToken);
             await using (var scope = services.CreateAsyncScope())
             {
                 if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
@@ -85,7 +86,6 @@ public static class EngineRegistration
             await services.GetRequiredService<ModelRegistry.RouterRegistry>().InitializeAsync(cancellationToken);
             await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
         }
-
     }
 
     private sealed class StartupInitializer(IServiceProvider services) : IHostedService

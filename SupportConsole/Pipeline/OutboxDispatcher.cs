@@ -8,20 +8,6 @@ using SupportConsole.Jobs;
 
 namespace SupportConsole.Pipeline;
 
-/// <summary>Where each kind of outbox message is delivered; a kind without a destination waits in the outbox.</summary>
-public sealed class OutboxDestinations(IOptionsMonitor<OutboxOptions> outbox, IOptionsMonitor<EvaluationOptions> evaluation)
-{
-    public Uri? For(string kind) => kind switch
-    {
-        OutboxKinds.Reply => outbox.CurrentValue.WebhookUrl,
-        OutboxKinds.EvaluationAlert => evaluation.CurrentValue.AlertWebhookUrl,
-        _ => null,
-    };
-
-    /// <summary>The kinds that have somewhere to go right now.</summary>
-    public IReadOnlyList<string> Configured() => [.. new[] { OutboxKinds.Reply, OutboxKinds.EvaluationAlert }.Where(k => For(k) is not null)];
-}
-
 /// <summary>
 /// Delivers outbox messages to their kind's webhook: at least once, with the message id in <c>X-Message-Id</c> so the
 /// receiver can drop repeats, retried with exponential back-off until delivered or out of attempts. A message is
@@ -84,7 +70,8 @@ public sealed class OutboxDispatcher(
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.OutboxMessages.Where(m => m.Id == message.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, finishedAt).SetProperty(m => m.LastError, (string?)null), cancellationToken);
-                if (message.TicketId is { } ticketId)
+                // A budget alert names the ticket that crossed the line; only a reply answers its ticket.
+                if (message.Kind == OutboxKinds.Reply && message.TicketId is { } ticketId)
                 {
                     await db.Tickets.Where(t => t.Id == ticketId && t.Status == TicketStatus.AutoResolved)
                         .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);

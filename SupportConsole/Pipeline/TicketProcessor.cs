@@ -37,6 +37,7 @@ public sealed class TicketProcessor(
     PriceTableProvider prices,
     OutboxSignal outbox,
     Tickets.TicketEvents events,
+    Reporting.CostRollups rollups,
     TimeProvider clock,
     ILogger<TicketProcessor> logger)
 {
@@ -44,7 +45,7 @@ public sealed class TicketProcessor(
 
     /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
     private static readonly string[] DecidedColumns =
-        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
+        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.FirstResponseAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
 
     /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
     public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
@@ -74,7 +75,8 @@ public sealed class TicketProcessor(
         var (policy, routerVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
         var models = new PipelineModels(await routers.ResolveAsync(routerVersion, cancellationToken), knowledge.Current);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, customer, policy, models, cancellationToken);
+        var budget = await rollups.BeforeDecisionAsync(ticket.CustomerId, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, customer, policy, budget.Limits, models, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -86,6 +88,7 @@ public sealed class TicketProcessor(
             _ => TicketStatus.Escalated,
         };
         ticket.DecidedAt = now;
+        ticket.FirstResponseAt = band == ConfidenceBand.Auto ? now : null;
         ticket.LastProcessingError = null;
         var readVersion = ticket.Version;
         ticket.Version = readVersion + 1;
@@ -183,6 +186,7 @@ public sealed class TicketProcessor(
         };
 
         var stored = false;
+        var budgetAlerts = 0;
         try
         {
             stored = await writer.WriteAsync(rows =>
@@ -211,6 +215,7 @@ public sealed class TicketProcessor(
 
                 rows.Insert(audit);
                 rows.InsertAll(receiptRows);
+                budgetAlerts = rollups.RecordDecision(rows, ticket, decision, receiptRows, budget);
                 return true;
             }, cancellationToken);
         }
@@ -226,7 +231,7 @@ public sealed class TicketProcessor(
             return null;
         }
 
-        if (band == ConfidenceBand.Auto)
+        if (band == ConfidenceBand.Auto || budgetAlerts > 0)
         {
             outbox.Notify();
         }

@@ -37,6 +37,9 @@ public static class OutboxKinds
 
     /// <summary>A failed golden-set evaluation, to <c>Evaluation:AlertWebhookUrl</c>.</summary>
     public const string EvaluationAlert = "evaluation-alert";
+
+    /// <summary>A customer's spend crossing its budget's warning or limit, to <c>Budgets:AlertWebhookUrl</c>.</summary>
+    public const string BudgetAlert = "budget-alert";
 }
 
 /// <summary>A message to deliver exactly once to its kind's webhook, retried until it is.</summary>
@@ -69,7 +72,7 @@ public sealed class OutboxMessage
     {
         Id = Guid.CreateVersion7(now),
         Kind = kind,
-        PayloadJson = System.Text.Json.JsonSerializer.Serialize(payload, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+        PayloadJson = System.Text.Json.JsonSerializer.Serialize(payload, PayloadJsonOptions),
         CreatedAt = now,
         NextAttemptAt = now,
     };

@@ -339,6 +339,57 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.ToTable("BandPolicies");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("BudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("SpendNanosUsd")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("CustomerId", "Month", "Level")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAlerts");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CostReceipt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -436,6 +487,36 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("MonthlyBudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("CustomerBudgets");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CustomerTransaction", b =>
                 {
                     b.Property<string>("Id")
@@ -479,6 +560,176 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.HasIndex("CustomerId", "Date");
 
                     b.ToTable("CustomerTransactions");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyCustomerStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("AutoResolved")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CloudCostNanosUsd")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Channel", "CustomerId");
+
+                    b.HasIndex("CustomerId", "Day");
+
+                    b.ToTable("DailyCustomerStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyIntentStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Intent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DraftsEdited")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DraftsRejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DraftsSent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EditBasisPointsTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstResponseMsTotal")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstResponses")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Channel", "Intent", "Band");
+
+                    b.ToTable("DailyIntentStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyReasonCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(96)
+                        .HasColumnType("character varying(96)");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Channel", "Band", "Code");
+
+                    b.ToTable("DailyReasonCounts");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyResponseTime", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Channel", "Band", "Bucket");
+
+                    b.ToTable("DailyResponseTimes");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyStageCost", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("IsLocal")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Receipts")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "Channel", "Stage", "Model", "IsLocal");
+
+                    b.ToTable("DailyStageCosts");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.Decision", b =>
@@ -584,6 +835,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<double?>("EditShare")
+                        .HasColumnType("double precision");
+
                     b.Property<DateTimeOffset?>("EditedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -606,6 +860,13 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Property<string>("OriginalText")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Review")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("SentText")
                         .HasColumnType("text");
@@ -1269,6 +1530,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("FirstResponseAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("IngestedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1366,6 +1630,15 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.HasOne("SupportConsole.Data.Entities.Ticket", null)
                         .WithMany("Receipts")
                         .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("SupportConsole.Data.Entities.CustomerBudget", "CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -330,6 +330,57 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("BandPolicies");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("BudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SpendNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("CustomerId", "Month", "Level")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAlerts");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CostReceipt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -427,6 +478,36 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MonthlyBudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("CustomerBudgets");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CustomerTransaction", b =>
                 {
                     b.Property<string>("Id")
@@ -470,6 +551,176 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId", "Date");
 
                     b.ToTable("CustomerTransactions");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyCustomerStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AutoResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CloudCostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "CustomerId");
+
+                    b.HasIndex("CustomerId", "Day");
+
+                    b.ToTable("DailyCustomerStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyIntentStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Intent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsEdited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EditBasisPointsTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponseMsTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Intent", "Band");
+
+                    b.ToTable("DailyIntentStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyReasonCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Band", "Code");
+
+                    b.ToTable("DailyReasonCounts");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyResponseTime", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Band", "Bucket");
+
+                    b.ToTable("DailyResponseTimes");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyStageCost", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsLocal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Receipts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Stage", "Model", "IsLocal");
+
+                    b.ToTable("DailyStageCosts");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.Decision", b =>
@@ -575,6 +826,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("EditShare")
+                        .HasColumnType("REAL");
+
                     b.Property<long?>("EditedAt")
                         .HasColumnType("INTEGER");
 
@@ -597,6 +851,13 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<string>("OriginalText")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Review")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SentText")
                         .HasColumnType("TEXT");
@@ -1256,6 +1517,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FirstResponseAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("IngestedAt")
                         .HasColumnType("INTEGER");
 
@@ -1353,6 +1617,15 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasOne("SupportConsole.Data.Entities.Ticket", null)
                         .WithMany("Receipts")
                         .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("SupportConsole.Data.Entities.CustomerBudget", "CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

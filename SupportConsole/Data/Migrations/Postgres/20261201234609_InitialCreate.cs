@@ -106,6 +106,26 @@ namespace SupportConsole.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "BudgetAlerts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Month = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
+                    Level = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    SpendNanosUsd = table.Column<long>(type: "bigint", nullable: false),
+                    BudgetUsd = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    WarnAtShare = table.Column<double>(type: "double precision", nullable: false),
+                    OverBudgetAction = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    TicketId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BudgetAlerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Customers",
                 columns: table => new
                 {
@@ -121,6 +141,96 @@ namespace SupportConsole.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Customers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyCustomerStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CustomerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Tickets = table.Column<long>(type: "bigint", nullable: false),
+                    AutoResolved = table.Column<long>(type: "bigint", nullable: false),
+                    CostNanosUsd = table.Column<long>(type: "bigint", nullable: false),
+                    CloudCostNanosUsd = table.Column<long>(type: "bigint", nullable: false),
+                    CloudTickets = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyCustomerStats", x => new { x.Day, x.Channel, x.CustomerId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyIntentStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Intent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    Band = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Tickets = table.Column<long>(type: "bigint", nullable: false),
+                    CostNanosUsd = table.Column<long>(type: "bigint", nullable: false),
+                    CloudTickets = table.Column<long>(type: "bigint", nullable: false),
+                    FirstResponses = table.Column<long>(type: "bigint", nullable: false),
+                    FirstResponseMsTotal = table.Column<long>(type: "bigint", nullable: false),
+                    DraftsSent = table.Column<long>(type: "bigint", nullable: false),
+                    DraftsEdited = table.Column<long>(type: "bigint", nullable: false),
+                    EditBasisPointsTotal = table.Column<long>(type: "bigint", nullable: false),
+                    DraftsRejected = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyIntentStats", x => new { x.Day, x.Channel, x.Intent, x.Band });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyReasonCounts",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Band = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Code = table.Column<string>(type: "character varying(96)", maxLength: 96, nullable: false),
+                    Tickets = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyReasonCounts", x => new { x.Day, x.Channel, x.Band, x.Code });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyResponseTimes",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Band = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Bucket = table.Column<int>(type: "integer", nullable: false),
+                    Responses = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyResponseTimes", x => new { x.Day, x.Channel, x.Band, x.Bucket });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DailyStageCosts",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Stage = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Model = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    IsLocal = table.Column<bool>(type: "boolean", nullable: false),
+                    Receipts = table.Column<long>(type: "bigint", nullable: false),
+                    CostNanosUsd = table.Column<long>(type: "bigint", nullable: false),
+                    InputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    OutputTokens = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyStageCosts", x => new { x.Day, x.Channel, x.Stage, x.Model, x.IsLocal });
                 });
 
             migrationBuilder.CreateTable(
@@ -449,6 +559,28 @@ namespace SupportConsole.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "CustomerBudgets",
+                columns: table => new
+                {
+                    CustomerId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    MonthlyBudgetUsd = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    WarnAtShare = table.Column<double>(type: "double precision", nullable: false),
+                    OverBudgetAction = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CustomerBudgets", x => x.CustomerId);
+                    table.ForeignKey(
+                        name: "FK_CustomerBudgets_Customers_CustomerId",
+                        column: x => x.CustomerId,
+                        principalTable: "Customers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CustomerTransactions",
                 columns: table => new
                 {
@@ -485,6 +617,7 @@ namespace SupportConsole.Data.Migrations.Postgres
                     ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     IngestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Status = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
                     LabelledIntent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     ProcessingAttempts = table.Column<int>(type: "integer", nullable: false),
@@ -622,7 +755,10 @@ namespace SupportConsole.Data.Migrations.Postgres
                     Model = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     EditedBy = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    EditedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    EditedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Review = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    EditShare = table.Column<double>(type: "double precision", nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -712,6 +848,17 @@ namespace SupportConsole.Data.Migrations.Postgres
                 columns: new[] { "EntityType", "EntityId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_BudgetAlerts_CreatedAt",
+                table: "BudgetAlerts",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_BudgetAlerts_CustomerId_Month_Level",
+                table: "BudgetAlerts",
+                columns: new[] { "CustomerId", "Month", "Level" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CostReceipts_CreatedAt_Stage",
                 table: "CostReceipts",
                 columns: new[] { "CreatedAt", "Stage" });
@@ -730,6 +877,11 @@ namespace SupportConsole.Data.Migrations.Postgres
                 name: "IX_CustomerTransactions_CustomerId_Date",
                 table: "CustomerTransactions",
                 columns: new[] { "CustomerId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyCustomerStats_CustomerId_Day",
+                table: "DailyCustomerStats",
+                columns: new[] { "CustomerId", "Day" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Decisions_Band_CreatedAt",
@@ -852,10 +1004,31 @@ namespace SupportConsole.Data.Migrations.Postgres
                 name: "BandPolicies");
 
             migrationBuilder.DropTable(
+                name: "BudgetAlerts");
+
+            migrationBuilder.DropTable(
                 name: "CostReceipts");
 
             migrationBuilder.DropTable(
+                name: "CustomerBudgets");
+
+            migrationBuilder.DropTable(
                 name: "CustomerTransactions");
+
+            migrationBuilder.DropTable(
+                name: "DailyCustomerStats");
+
+            migrationBuilder.DropTable(
+                name: "DailyIntentStats");
+
+            migrationBuilder.DropTable(
+                name: "DailyReasonCounts");
+
+            migrationBuilder.DropTable(
+                name: "DailyResponseTimes");
+
+            migrationBuilder.DropTable(
+                name: "DailyStageCosts");
 
             migrationBuilder.DropTable(
                 name: "Decisions");
