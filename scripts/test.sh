@@ -17,4 +17,4 @@ dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity
 
 echo "== provider-neutral integration tests on PostgreSQL"
 SUPPORTCONSOLE_TEST_PROVIDER=Postgres dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal" \
-  --filter "FullyQualifiedName~SupportConsole.Tests.Api|FullyQualifiedName~SupportConsole.Tests.Jobs|FullyQualifiedName~SupportConsole.Tests.Review|FullyQualifiedName~SupportConsole.Tests.Data"
+  --filter "FullyQualifiedName~SupportConsole.Tests.Api|FullyQualifiedName~SupportConsole.Tests.Jobs|FullyQualifiedName~SupportConsole.Tests.Review|FullyQualifiedName~SupportConsole.Tests.Data|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests"
