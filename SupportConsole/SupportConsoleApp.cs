@@ -1,8 +1,11 @@
 using SupportConsole.Api;
+using SupportConsole.Cluster;
 using SupportConsole.Components;
 using SupportConsole.Data;
 using SupportConsole.Identity;
+using SupportConsole.Jobs;
 using SupportConsole.Pipeline;
+using SupportConsole.Reporting;
 using SupportConsole.Telemetry;
 
 namespace SupportConsole;
@@ -14,9 +17,18 @@ public static class SupportConsoleApp
     {
         // Settings and web assets come from the app's folder; the working directory is the user's (state, CLI paths).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // `dotnet run` serves the build output, not a published one: MudBlazor's and the app's static files are found
+        // through the static web assets manifest in every environment (a published app has no manifest: no effect).
+        builder.WebHost.UseStaticWebAssets();
         builder.AddSupportConsoleData();
+        builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleOperations();
+        builder.AddSupportConsoleReporting();
         builder.AddSupportConsoleWorkers();
+        builder.AddSupportConsoleJobs();
+        builder.AddSupportConsoleClusterFollowers();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
         builder.AddSupportConsoleApi();
@@ -36,7 +48,9 @@ public static class SupportConsoleApp
         app.MapStaticAssets();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapTicketApi();
+        app.MapReportApi();
         app.MapAccountEndpoints();
+        app.MapJobsDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -51,7 +65,10 @@ public static class SupportConsoleApp
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddSupportConsoleData();
+        builder.AddSupportConsoleCluster();
         builder.AddSupportConsoleEngine();
+        builder.AddSupportConsoleOperations();
+        builder.AddSupportConsoleReporting();
         configure?.Invoke(builder);
         return builder.Build();
     }

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the .NET SDK: Debian's Chromium for the browser tests
-# (Microsoft.Playwright drives /usr/bin/chromium; never run "playwright install").
+# Installs what the test suite needs beyond the .NET SDK, from Debian's packages: Chromium for the browser tests
+# (Microsoft.Playwright drives /usr/bin/chromium; never run "playwright install") and PostgreSQL for the
+# provider-neutral and multi-instance tests (scripts/test-postgres.sh starts a throw-away cluster of it).
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ls -d /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
@@ -14,6 +18,6 @@ else
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+echo "installing ${missing[*]} from Debian"
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium > /dev/null
-/usr/bin/chromium --version
+$SUDO apt-get install -y -qq "${missing[@]}" > /dev/null

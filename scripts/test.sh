@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, as CI does (.ci/run calls this script).
+# Runs the whole test suite, as CI does (.ci/run calls this script): everything on the embedded default (SQLite),
+# then the provider-neutral integration tests again on PostgreSQL (a throw-away cluster on 127.0.0.1, deleted after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-test-dependencies.sh
-dotnet test SupportConsole.sln -c Release --logger "console;verbosity=normal"
+
+pg_dir="/tmp/supportconsole-test-pg-$$"
+trap './scripts/test-postgres.sh stop "$pg_dir"' EXIT
+SUPPORTCONSOLE_TEST_POSTGRES="$(./scripts/test-postgres.sh start "$pg_dir")"
+export SUPPORTCONSOLE_TEST_POSTGRES
+
+dotnet build SupportConsole.sln -c Release
+echo "== all tests (SQLite; the multi-instance tests on PostgreSQL)"
+dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal"
+
+echo "== provider-neutral integration tests on PostgreSQL"
+SUPPORTCONSOLE_TEST_PROVIDER=Postgres dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal" \
+  --filter "FullyQualifiedName~SupportConsole.Tests.Api|FullyQualifiedName~SupportConsole.Tests.Jobs|FullyQualifiedName~SupportConsole.Tests.Review|FullyQualifiedName~SupportConsole.Tests.Data|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests"

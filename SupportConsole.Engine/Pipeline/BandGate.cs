@@ -13,7 +13,13 @@ public sealed record GateInput(
     double? Groundedness,
     IReadOnlyList<HardRuleDefinition> HardRulesFired,
     decimal CostSoFarUsd,
-    GateSettings Settings);
+    GateSettings Settings)
+{
+    /// <summary>The customer's budget kept this uncertified ticket away from the cloud model.</summary>
+    public bool CloudDeferralStopped { get; init; }
+
+    public string? CloudDeferralStoppedDetail { get; init; }
+}
 
 /// <summary>The gate's verdict: the band, the policy's band before the overrides, and every reason that applied.</summary>
 public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<DecisionReason> Reasons);
@@ -62,6 +68,12 @@ public static class BandGate
         {
             band = Band.Escalate;
             reasons.Add(new("below-suggest-threshold", $"confidence {confidence} is under the suggest threshold {policy.SuggestThreshold:0.000}"));
+        }
+
+        if (input.CloudDeferralStopped)
+        {
+            reasons.Add(new(CustomerLimits.CloudStoppedCode, input.CloudDeferralStoppedDetail
+                ?? "the customer's monthly AI budget is spent and its rule stops deferring to the cloud model"));
         }
 
         if (band != Band.Escalate && !input.HasDraft)

@@ -17,13 +17,16 @@ public interface IKnowledgeSearch
     CitedSection? FindSection(string articleId, string sectionTitle);
 }
 
+/// <summary>The models one ticket is decided with: a router version and a help-center index version.</summary>
+public sealed record PipelineModels(IIntentRouter Router, IKnowledgeSearch Knowledge);
+
 /// <summary>
-/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the current
-/// knowledge index come in; the decision and a receipt per stage come out. Persisting them and acting on the
-/// band (outbox, queues) is the caller's job.
+/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the models come in;
+/// the decision and a receipt per stage come out. Persisting them and acting on the band (outbox, queues) is the
+/// caller's job.
 /// </summary>
 public sealed class TicketPipeline(
-    IIntentRouter router,
+    Func<IIntentRouter> router,
     Func<IKnowledgeSearch> knowledge,
     ICloudDrafter cloud,
     PriceTable prices,
@@ -31,9 +34,20 @@ public sealed class TicketPipeline(
 {
     public static readonly ActivitySource Telemetry = new("SupportConsole.Pipeline");
 
+    /// <summary>The live router and index as the pipeline was composed with.</summary>
+    public PipelineModels CurrentModels() => new(router(), knowledge());
+
+    public Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
+        CancellationToken cancellationToken) => ProcessAsync(ticket, customer, policy, CustomerLimits.None, CurrentModels(), cancellationToken);
+
+    /// <summary>
+    /// Decides one ticket with the given models (a shadow evaluation passes a candidate router) and within the
+    /// customer's limits (a spent budget may stop deferral to the cloud model).
+    /// </summary>
     public async Task<PipelineOutcome> ProcessAsync(TicketRequest ticket, CustomerRecords? customer, PolicySnapshot policy,
-        CancellationToken cancellationToken)
+        CustomerLimits limits, PipelineModels models, CancellationToken cancellationToken)
     {
+        var router = models.Router;
         var receipts = new List<StageReceipt>();
         var text = ticket.Text;
         var inputTokens = PriceTable.EstimateTokens(text);
@@ -57,7 +71,7 @@ public sealed class TicketPipeline(
         var intentRule = certification.Intents.FirstOrDefault(i => i.Intent == route.Intent);
 
         // Retrieve
-        var search = knowledge();
+        var search = models.Knowledge;
         IReadOnlyList<SourceHit> hits;
         using (var span = Telemetry.StartActivity(Stages.Retrieve))
         {
@@ -72,6 +86,7 @@ public sealed class TicketPipeline(
         var kind = DraftKind.None;
         string? draftModel = null;
         double? groundedness = null;
+        var cloudStopped = false;
         using (var span = Telemetry.StartActivity(Stages.Draft))
         {
             var clock = StageClock.Start();
@@ -83,6 +98,11 @@ public sealed class TicketPipeline(
                 kind = DraftKind.Template;
                 draftModel = $"template:{template.Intent}";
                 receipts.Add(Local(Stages.Draft, "template", draftModel, inputTokens, PriceTable.EstimateTokens(draft.Text), clock));
+            }
+            else if (!route.Certified && cloud.IsConfigured && limits.CloudDeferralStopped)
+            {
+                cloudStopped = true;
+                receipts.Add(Local(Stages.Draft, "none", CustomerLimits.CloudStoppedCode, 0, 0, clock));
             }
             else if (!route.Certified && cloud.IsConfigured)
             {
@@ -133,7 +153,11 @@ public sealed class TicketPipeline(
                 groundedness,
                 HardRuleMatcher.Matches(text, policy.HardRules),
                 costSoFar,
-                policy.Gate));
+                policy.Gate)
+            {
+                CloudDeferralStopped = cloudStopped,
+                CloudDeferralStoppedDetail = limits.Reason,
+            });
             span?.SetTag("band", gate.Band.ToString());
             receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));
         }

@@ -31,9 +31,22 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         { "/knowledge", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
         { "/knowledge/card-delivery", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
         { "/audit", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/costs", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/costs?from=2026-01-01&to=2025-01-01", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/costs/customers", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/costs/customers/C0001", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/costs/customers/NO-SUCH-CUSTOMER", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/deflection", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
         { "/admin/kill-switch", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/admin/users", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/admin/api-keys", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/queues/second-opinion", Expect.SignIn, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/evaluations", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
+        { "/admin/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/admin/models", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs/jobs/succeeded", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/jobs/recurring", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
     };
 
     [Theory]

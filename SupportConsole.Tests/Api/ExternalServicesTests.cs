@@ -91,7 +91,6 @@ public sealed class ExternalServicesTests
         using var factory = new AppFactory(new Dictionary<string, string?>
         {
             ["Outbox:WebhookUrl"] = new Uri(webhook.BaseUrl, "/replies").ToString(),
-            ["Outbox:PollSeconds"] = "0.1",
             ["Outbox:FirstRetrySeconds"] = "0.2",
         });
 

@@ -47,11 +47,15 @@ public static class ConsolePage
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
 
     /// <summary>A new browser context (own cookies) signed in through the sign-in form as a demo account.</summary>
-    public static async Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/")
+    public static Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/") =>
+        SignInAsync(browser, app.Client().BaseAddress!, role, returnUrl);
+
+    /// <summary>The same against any instance (another process on 127.0.0.1).</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, Uri baseUrl, string role, string returnUrl = "/")
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = app.Client().BaseAddress!.ToString(),
+            BaseURL = baseUrl.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);

@@ -10,7 +10,8 @@ namespace SupportConsole.Tests.TestSupport;
 
 /// <summary>
 /// The real app on real Kestrel (127.0.0.1, a free port) with a fresh SQLite file in a temporary folder, seeded with the
-/// demo tenant. Extra settings override configuration (cloud endpoints, webhook...).
+/// demo tenant; or, with SUPPORTCONSOLE_TEST_PROVIDER=Postgres, a fresh PostgreSQL database of the test server (the
+/// provider-neutral integration tests run both ways). Extra settings override configuration (cloud endpoints, webhook...).
 /// </summary>
 public class AppFactory : WebApplicationFactory<Program>
 {
@@ -18,12 +19,23 @@ public class AppFactory : WebApplicationFactory<Program>
 
     private readonly TemporaryDirectory _state = new();
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly TestDatabase? _postgres;
 
-    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null)
+    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        if (postgresConnectionString is null && PostgresServer.IsTestProvider)
+        {
+            _postgres = PostgresServer.CreateDatabase();
+            postgresConnectionString = _postgres.ConnectionString;
+        }
+
+        PostgresConnectionString = postgresConnectionString;
         UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
     }
+
+    /// <summary>The PostgreSQL database this app runs on, or null on SQLite.</summary>
+    public string? PostgresConnectionString { get; }
 
     public string StateDirectory => _state.Path;
 
@@ -46,8 +58,17 @@ public class AppFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:DataDirectory", _state.Path);
+        if (PostgresConnectionString is { } postgres)
+        {
+            builder.UseSetting("Database:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:SupportConsole", postgres);
+        }
+
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // A fresh database would queue a golden-set evaluation at start; tests that want one ask for it.
+        builder.UseSetting("Jobs:EvaluateOnStartIfMissed", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -60,6 +81,7 @@ public class AppFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             SqliteConnection.ClearAllPools();
+            _postgres?.Dispose();
             _state.Dispose();
         }
     }

@@ -7,39 +7,48 @@ namespace SupportConsole.Administration;
 public sealed record WhatIf(int Tickets, int AutoResolved, double AutoShare, double? Precision);
 
 /// <summary>
-/// The golden set routed once by the current router (cached per router version); answers "if this intent's auto
-/// threshold were t, how many of its golden tickets would be auto-resolved, and how many of those rightly".
+/// The golden set routed once by the active router (again after a promotion or rollback); answers "if this intent's
+/// auto threshold were t, how many of its golden tickets would be auto-resolved, and how many of those rightly".
 /// </summary>
-public sealed class GoldenSetWhatIf(IIntentRouter router, Microsoft.Extensions.Options.IOptions<DatabaseOptions> database)
+public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.Options.IOptions<DatabaseOptions> database)
 {
-    private readonly Lazy<IReadOnlyList<(string Expected, string Predicted, double Confidence)>> _predictions = new(() =>
-    {
-        var path = Path.Combine(AppPaths.Bundled(database.Value.TenantDirectory), "golden-set.csv");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
+    private volatile Routed? _routed;
 
-        var rows = LabelledTicketCsv.Read(path, requireCategory: true);
-        var predictions = router.Route([.. rows.Select(r => r.Text)]);
-        return [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence))];
-    });
+    public bool Available => Current().Predictions.Count > 0;
 
-    public bool Available => _predictions.Value.Count > 0;
-
-    public string RouterVersion => router.Card.VersionId;
+    public string RouterVersion => Current().Version;
 
     /// <summary>Tickets of <paramref name="intent"/> auto-resolved when certified at <paramref name="targetPrecision"/> and above <paramref name="autoThreshold"/>.</summary>
     public WhatIf For(string intent, double? autoThreshold, double targetPrecision)
     {
-        var certification = router.Card.CertificationFor(targetPrecision);
-        var index = router.Card.Labels.ToList().IndexOf(intent);
+        var (version, card, predictions) = Current();
+        var certification = card.CertificationFor(targetPrecision);
+        var index = card.Labels.ToList().IndexOf(intent);
         var threshold = index < 0 ? null : certification.Intents[index].Threshold;
-        var tickets = _predictions.Value.Count(p => p.Expected == intent);
-        var auto = _predictions.Value
+        var tickets = predictions.Count(p => p.Expected == intent);
+        var auto = predictions
             .Where(p => p.Predicted == intent && threshold is { } t && p.Confidence >= t && p.Confidence >= (autoThreshold ?? 0))
             .ToList();
         var right = auto.Count(p => p.Expected == intent);
         return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, auto.Count == 0 ? null : (double)right / auto.Count);
     }
+
+    private Routed Current()
+    {
+        var card = active.Card;
+        var routed = _routed;
+        if (routed is not null && routed.Version == card.VersionId)
+        {
+            return routed;
+        }
+
+        var path = Path.Combine(AppPaths.Bundled(database.Value.TenantDirectory), "golden-set.csv");
+        var rows = File.Exists(path) ? LabelledTicketCsv.Read(path, requireCategory: true) : [];
+        var predictions = rows.Count == 0 ? [] : active.Route([.. rows.Select(r => r.Text)]);
+        routed = new Routed(card.VersionId, card, [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence))]);
+        _routed = routed;
+        return routed;
+    }
+
+    private sealed record Routed(string Version, RouterModelCard Card, IReadOnlyList<(string Expected, string Predicted, double Confidence)> Predictions);
 }

@@ -7,10 +7,10 @@ namespace SupportConsole.Administration;
 public sealed record KillSwitchState(bool Engaged, string? ChangedBy, DateTimeOffset? ChangedAt, string? Reason);
 
 /// <summary>
-/// Flips the kill switch (auto-resolve off: everything becomes suggest-only) and tells every open browser. The gate
-/// reads the switch from the database for every ticket, so a flip applies to the very next one.
+/// Flips the kill switch (auto-resolve off: everything becomes suggest-only) and tells every open browser, on every
+/// instance. The gate reads the switch from the database for every ticket, so a flip applies to the very next one.
 /// </summary>
-public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings)
+public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings, Cluster.IClusterBus cluster)
 {
     private KillSwitchState? _current;
 
@@ -43,6 +43,15 @@ public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contex
         var state = new KillSwitchState(engaged, actor, row.UpdatedAt, row.Reason);
         _current = state;
         Changed?.Invoke(state);
+        cluster.Publish(Cluster.ClusterTopics.KillSwitch, engaged ? "on" : "off");
         return state;
+    }
+
+    /// <summary>Another instance flipped the switch: read it again and tell this instance's pages.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        _current = null;
+        var state = await CurrentAsync(cancellationToken);
+        Changed?.Invoke(state);
     }
 }

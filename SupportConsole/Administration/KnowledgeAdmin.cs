@@ -3,12 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Retrieval;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Administration;
 
-/// <summary>Saves help-center articles: each save is a new version, the sections are rewritten and the index rebuilt.</summary>
-public sealed class KnowledgeAdmin(IDbContextFactory<SupportConsoleDbContext> contexts, KnowledgeIndexProvider index, TimeProvider clock)
+/// <summary>
+/// Saves help-center articles: each save is a new version, the sections are rewritten and the re-embedding job is
+/// queued (the live index keeps answering until the new one is built and swapped in).
+/// </summary>
+public sealed class KnowledgeAdmin(IDbContextFactory<SupportConsoleDbContext> contexts, Jobs.JobScheduler jobs, TimeProvider clock)
 {
     /// <summary>Checks and saves an article; on a format problem nothing is saved and the message says what is wrong.</summary>
     public async Task<ActionOutcome> SaveAsync(string articleId, int expectedVersion, string markdown, string actor,
@@ -54,9 +56,8 @@ public sealed class KnowledgeAdmin(IDbContextFactory<SupportConsoleDbContext> co
             }
         }
 
-        // Until re-embedding runs as a background job, the index is rebuilt here (and swapped atomically).
-        var search = await index.RebuildAsync(cancellationToken);
-        return new ActionOutcome(true, $"Saved; the help-center index is now {search.IndexVersion}.");
+        var run = await jobs.EnqueueAsync(JobKinds.KnowledgeReembed, actor, cancellationToken);
+        return new ActionOutcome(true, $"Saved version {expectedVersion + 1}; the help-center index is being rebuilt in the background (job run {run.Id.ToString()[..8]}).");
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var policies = await db.BandPolicies.AsNoTracking().OrderBy(p => p.Intent)
             .Select(p => new IntentPolicyEdit(p.Intent, p.Band, p.SuggestThreshold, p.AutoThreshold)).ToListAsync(cancellationToken);
-        var (gate, _) = await SettingsStore.ReadGateAsync(db, cancellationToken);
+        var gate = (await SettingsStore.ReadGateAsync(db, cancellationToken)).Gate;
         var rules = await db.HardRules.AsNoTracking().OrderBy(r => r.Id).ToListAsync(cancellationToken);
         return (policies, new GateSettingsEdit(gate.GroundednessFloor, gate.CostCeilingUsd, gate.TargetPrecision), rules);
     }

@@ -12,7 +12,7 @@ public static class SupportConsoleCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench"];
+    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval", "db", "simulate", "reports"];
 
     /// <summary>True when the arguments name a verb; anything else (such as --urls) is for the web host.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -27,7 +27,11 @@ public static class SupportConsoleCommandLine
             RetrievalCommands.Embedder(output),
             RetrievalCommands.Retrieval(output),
             TicketCommands.Create(output),
-            BenchCommands.Create(output),
+            BenchCommands.Create(output, error),
+            EvaluationCommands.Create(output),
+            DatabaseCommands.Create(output, error),
+            SimulateCommands.Simulate(output, error),
+            SimulateCommands.Reports(output),
         };
 
         var parse = root.Parse(args);
@@ -44,7 +48,8 @@ public static class SupportConsoleCommandLine
         catch (Exception e) when (e is DataFileException or RouterModelException or ArgumentException or IOException
                                        or UnauthorizedAccessException or Engine.Retrieval.KbFormatException
                                        or Engine.Retrieval.EmbedderModelException
-                                       or Microsoft.Extensions.Options.OptionsValidationException)
+                                       or Microsoft.Extensions.Options.OptionsValidationException
+                                       or InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
         {
             await error.WriteLineAsync($"error: {FirstLine(e.Message)}");
             return Failure;

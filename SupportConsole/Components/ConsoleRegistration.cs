@@ -14,7 +14,6 @@ public static class ConsoleRegistration
         builder.Services.AddSingleton<QueueQueries>();
         builder.Services.AddSingleton<TicketActions>();
         builder.Services.AddSingleton<TicketDetails>();
-        builder.Services.AddSingleton<KillSwitch>();
         builder.Services.AddSingleton<GoldenSetWhatIf>();
         builder.Services.AddSingleton<PolicyAdmin>();
         builder.Services.AddSingleton<KnowledgeAdmin>();

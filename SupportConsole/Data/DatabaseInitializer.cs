@@ -21,7 +21,16 @@ public sealed class DatabaseInitializer(
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        if (options.Value.MigrateOnStart)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList() is { Count: > 0 } pending)
+        {
+            throw new InvalidOperationException(
+                $"the database needs {pending.Count} migration(s) ({pending[^1]}); run `db migrate` or set Database:MigrateOnStart=true");
+        }
+
         await settings.EnsureDefaultsAsync(db, cancellationToken);
 
         if (options.Value.SeedDemoTenant && !await db.KbArticles.AnyAsync(cancellationToken))

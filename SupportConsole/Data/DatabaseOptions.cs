@@ -2,17 +2,29 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SupportConsole.Data;
 
+/// <summary>Which database the console runs on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One SQLite file in the state folder: the embedded default, one machine.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL (<c>ConnectionStrings:SupportConsole</c>): several instances on one database.</summary>
+    Postgres,
+}
+
 /// <summary>Configuration section <c>Database</c>: which provider and where its data lives.</summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : IValidatableObject
 {
     public const string SectionName = "Database";
+
+    /// <summary>The connection string name (<c>ConnectionStrings:SupportConsole</c>) used on PostgreSQL.</summary>
+    public const string ConnectionStringName = "SupportConsole";
 
     /// <summary>Environment variable naming the state folder (SQLite file and everything else the app writes).</summary>
     public const string DataDirectoryVariable = "SUPPORTCONSOLE_DATA_DIR";
 
-    /// <summary><c>Sqlite</c> (default, one machine).</summary>
-    [RegularExpression("^(?i:sqlite)$", ErrorMessage = "Database:Provider must be Sqlite")]
-    public string Provider { get; set; } = "Sqlite";
+    /// <summary><c>Sqlite</c> (default, one machine) or <c>Postgres</c>.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>State folder; defaults to SUPPORTCONSOLE_DATA_DIR, else ./var under the working directory.</summary>
     public string? DataDirectory { get; set; }
@@ -23,10 +35,25 @@ public sealed class DatabaseOptions
     /// <summary>Where the demo tenant's files are; relative paths resolve against the app's folder.</summary>
     public string TenantDirectory { get; set; } = "data/tenant";
 
+    /// <summary>Apply pending migrations at start (operators who prefer <c>db migrate</c> turn this off).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>The PostgreSQL connection string, bound from <c>ConnectionStrings:SupportConsole</c>.</summary>
+    public string? ConnectionString { get; set; }
+
     public string ResolveDataDirectory() =>
         Path.GetFullPath(DataDirectory
             ?? Environment.GetEnvironmentVariable(DataDirectoryVariable)
             ?? Path.Combine(Directory.GetCurrentDirectory(), "var"));
 
     public string SqliteConnectionString() => $"Data Source={Path.Combine(ResolveDataDirectory(), "supportconsole.db")};Pooling=True;Default Timeout=30";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult($"Database:Provider is Postgres but ConnectionStrings:{ConnectionStringName} is not set",
+                [nameof(ConnectionString)]);
+        }
+    }
 }

@@ -26,6 +26,17 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     /// <summary>The transaction statements run in (the writer's current batch).</summary>
     public DbTransaction? Transaction { get; set; }
 
+    /// <summary>The writer's context: its model and provider, for statements built elsewhere (the reporting rollups).</summary>
+    public SupportConsoleDbContext Context => db;
+
+    /// <summary>A command on the writer's connection in the current transaction, for statements these helpers do not build.</summary>
+    public DbCommand CreateCommand()
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Transaction;
+        return command;
+    }
+
     /// <summary>Inserts one row.</summary>
     public void Insert<T>(T row)
         where T : class => InsertAll<T>([row]);

@@ -6,8 +6,19 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Data;
 
 /// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, operations and users.</summary>
-public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options) : IdentityDbContext<AppUser>(options)
+public class SupportConsoleDbContext : IdentityDbContext<AppUser>
 {
+    public SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's derived context (its own migrations): see <see cref="PostgresSupportConsoleDbContext"/>.</summary>
+    protected SupportConsoleDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Ticket> Tickets => Set<Ticket>();
 
     public DbSet<Decision> Decisions => Set<Decision>();
@@ -39,6 +50,33 @@ public sealed class SupportConsoleDbContext(DbContextOptions<SupportConsoleDbCon
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
+    public DbSet<KnowledgeIndexBuild> KnowledgeIndexBuilds => Set<KnowledgeIndexBuild>();
+
+    public DbSet<EvaluationRun> EvaluationRuns => Set<EvaluationRun>();
+
+    public DbSet<RouterModelVersion> RouterModels => Set<RouterModelVersion>();
+
+    public DbSet<RouterModelFile> RouterModelFiles => Set<RouterModelFile>();
+
+    public DbSet<SecondOpinionReview> SecondOpinionReviews => Set<SecondOpinionReview>();
+
+    // Cost reporting: daily rollups, budgets and their alerts (SupportConsole.Reporting).
+    public DbSet<DailyStageCost> DailyStageCosts => Set<DailyStageCost>();
+
+    public DbSet<DailyIntentStats> DailyIntentStats => Set<DailyIntentStats>();
+
+    public DbSet<DailyReasonCount> DailyReasonCounts => Set<DailyReasonCount>();
+
+    public DbSet<DailyCustomerStats> DailyCustomerStats => Set<DailyCustomerStats>();
+
+    public DbSet<DailyResponseTime> DailyResponseTimes => Set<DailyResponseTime>();
+
+    public DbSet<CustomerBudget> CustomerBudgets => Set<CustomerBudget>();
+
+    public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -22,10 +22,12 @@ public sealed class CustomerRecordsCache(
     /// <summary>Past this many cached customers the cache starts over (it only bridges a second or so anyway).</summary>
     private const int MaxEntries = 10_000;
 
-    /// <summary>One compiled query (EF's LINQ translation done once): the customer and their records only.</summary>
-    private static readonly Func<SupportConsoleDbContext, string, CancellationToken, Task<Customer?>> CustomerWithRecords =
-        EF.CompileAsyncQuery((SupportConsoleDbContext db, string id, CancellationToken _) =>
-            db.Customers.AsNoTracking().Include(c => c.Transactions).FirstOrDefault(c => c.Id == id));
+    /// <summary>
+    /// One compiled query (EF's LINQ translation done once) per model: the customer and their records only. Per model,
+    /// because a compiled query belongs to the model it was first run with (SQLite and PostgreSQL in one test process).
+    /// </summary>
+    private static readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<SupportConsoleDbContext, string, CancellationToken, Task<Customer?>>>
+        CustomerWithRecords = new();
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -43,7 +45,9 @@ public sealed class CustomerRecordsCache(
         Customer? customer;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            customer = await CustomerWithRecords(db, customerId, cancellationToken);
+            var query = CustomerWithRecords.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery((SupportConsoleDbContext context, string id, CancellationToken _) =>
+                context.Customers.AsNoTracking().Include(c => c.Transactions).FirstOrDefault(c => c.Id == id)));
+            customer = await query(db, customerId, cancellationToken);
         }
 
         if (customer is null)
@@ -62,7 +66,8 @@ public sealed class CustomerRecordsCache(
         return records;
     }
 
-    private static CustomerRecords ToRecords(Customer customer) =>
+    /// <summary>A customer row and its records as the engine takes them.</summary>
+    public static CustomerRecords ToRecords(Customer customer) =>
         new(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4, customer.AccountNumber,
             [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Engine.Drafting;
@@ -22,10 +23,13 @@ public static class EngineRegistration
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IIntentRouter>(sp =>
-            OnnxIntentRouter.Load(AppPaths.Bundled(sp.GetRequiredService<IOptions<ModelOptions>>().Value.RouterDirectory)));
+        services.AddSingleton<ModelRegistry.RouterRegistry>();
+
+        // For pages that only need the active router's labels or a prediction; the pipeline resolves a version per ticket.
+        services.AddSingleton<IIntentRouter, ModelRegistry.ActiveIntentRouter>();
         services.AddSingleton<ITextEmbedder>(sp =>
             OnnxTextEmbedder.Load(AppPaths.Bundled(sp.GetRequiredService<IOptions<ModelOptions>>().Value.EmbedderDirectory)));
         services.AddSingleton<ICloudDrafter>(sp => CreateCloudDrafter(sp.GetRequiredService<IOptions<CloudModelOptions>>().Value));
@@ -37,7 +41,7 @@ public static class EngineRegistration
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<Tickets.TicketEvents>();
         services.AddSingleton(sp => new TicketPipeline(
-            sp.GetRequiredService<IIntentRouter>(),
+            () => sp.GetRequiredService<ModelRegistry.RouterRegistry>().Active,
             () => sp.GetRequiredService<KnowledgeIndexProvider>().Current,
             sp.GetRequiredService<ICloudDrafter>(),
             sp.GetRequiredService<PriceTableProvider>().Current,
@@ -47,36 +51,41 @@ public static class EngineRegistration
         services.AddSingleton<TicketIntake>();
         services.AddSingleton<TicketRecoveryService>();
         services.AddHttpClient(OutboxDispatcher.HttpClientName);
+        services.AddSingleton<OutboxDestinations>();
         services.AddSingleton<OutboxDispatcher>();
         return builder;
     }
 
     /// <summary>
-    /// Prepares the database and the knowledge index when the host starts, before the web server takes requests
-    /// (hosted services registered before the server start first), then runs ticket recovery and outbox delivery.
+    /// Prepares the database, the router registry and the knowledge index when the host starts, before the web server
+    /// takes requests (hosted services registered before the server start first), then runs ticket recovery.
     /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleWorkers(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHostedService<StartupInitializer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TicketRecoveryService>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return builder;
     }
 
-    /// <summary>Creates or migrates the database, seeds it when new, and builds the knowledge index; call before serving.</summary>
+    /// <summary>Creates or migrates the database, seeds it when new, loads the active router and builds the knowledge index; call before serving.</summary>
     public static async Task InitializeSupportConsoleAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
-        await using (var scope = services.CreateAsyncScope())
+        // Instances starting together on one PostgreSQL database take turns: one migrates and seeds, the others find it done.
+        await using (await StartupLock.AcquireAsync(services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>(), cancellationToken))
         {
-            if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
+            await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(cancellationToken);
+            await services.GetRequiredService<Reporting.RollupRebuilder>().EnsureCurrentAsync(cancellationToken);
+            await using (var scope = services.CreateAsyncScope())
             {
-                await accounts.SeedAsync();
+                if (scope.ServiceProvider.GetService<Identity.DemoAccountSeeder>() is { } accounts)
+                {
+                    await accounts.SeedAsync();
+                }
             }
-        }
 
-        await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
-        _ = services.GetRequiredService<IIntentRouter>();
+            await services.GetRequiredService<ModelRegistry.RouterRegistry>().InitializeAsync(cancellationToken);
+            await services.GetRequiredService<KnowledgeIndexProvider>().RebuildAsync(cancellationToken);
+        }
     }
 
     private sealed class StartupInitializer(IServiceProvider services) : IHostedService

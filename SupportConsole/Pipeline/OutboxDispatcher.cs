@@ -4,64 +4,51 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Jobs;
 
 namespace SupportConsole.Pipeline;
 
 /// <summary>
-/// Delivers outbox messages to the reply webhook: at least once, with the message id in <c>X-Message-Id</c> so the
+/// Delivers outbox messages to their kind's webhook: at least once, with the message id in <c>X-Message-Id</c> so the
 /// receiver can drop repeats, retried with exponential back-off until delivered or out of attempts. A message is
-/// claimed before it is sent, so two dispatchers never send it at the same time.
+/// claimed before it is sent, so two dispatchers (or instances) never send it at the same time. Each pass runs as a
+/// Hangfire job (<see cref="OutboxDeliveryJob"/>).
 /// </summary>
 public sealed class OutboxDispatcher(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     IHttpClientFactory httpClients,
     IOptionsMonitor<OutboxOptions> options,
-    OutboxSignal signal,
+    OutboxDestinations destinations,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger)
 {
     public const string HttpClientName = "outbox";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var poll = TimeSpan.FromSeconds(options.CurrentValue.PollSeconds);
-            if (options.CurrentValue.WebhookUrl is not null)
-            {
-                try
-                {
-                    await DeliverDueAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Outbox pass failed");
-                }
-            }
-
-            await signal.WaitAsync(poll, stoppingToken);
-        }
-    }
-
-    /// <summary>Sends every message that is due; returns how many were delivered.</summary>
-    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    /// <summary>Sends every message that is due; returns how many were delivered and when the next undelivered one is due.</summary>
+    public async Task<(int Delivered, DateTimeOffset? NextDue)> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        if (settings.WebhookUrl is not { } webhook)
+        var kinds = destinations.Configured();
+        if (kinds.Count == 0)
         {
-            return 0;
+            return (0, null);
         }
 
         var delivered = 0;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var due = await db.OutboxMessages
-            .Where(m => m.DeliveredAt == null && m.NextAttemptAt <= now && m.Attempts < settings.MaxAttempts)
+            .Where(m => m.DeliveredAt == null && m.NextAttemptAt <= now && m.Attempts < settings.MaxAttempts && kinds.Contains(m.Kind))
             .OrderBy(m => m.NextAttemptAt)
             .Take(50)
             .ToListAsync(cancellationToken);
         foreach (var message in due)
         {
+            if (destinations.For(message.Kind) is not { } webhook)
+            {
+                continue;
+            }
+
             // Claim: push the next attempt out before sending; only the dispatcher whose update matched sends.
             var claimUntil = clock.GetUtcNow().AddSeconds(settings.RequestTimeoutSeconds * 3);
             var attempts = message.Attempts;
@@ -78,10 +65,19 @@ public sealed class OutboxDispatcher(
             if (error is null)
             {
                 delivered++;
+
+                // Delivered and answered together: nobody sees a delivered reply whose ticket still waits.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.OutboxMessages.Where(m => m.Id == message.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, finishedAt).SetProperty(m => m.LastError, (string?)null), cancellationToken);
-                await db.Tickets.Where(t => t.Id == message.TicketId && t.Status == TicketStatus.AutoResolved)
-                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);
+                // A budget alert names the ticket that crossed the line; only a reply answers its ticket.
+                if (message.Kind == OutboxKinds.Reply && message.TicketId is { } ticketId)
+                {
+                    await db.Tickets.Where(t => t.Id == ticketId && t.Status == TicketStatus.AutoResolved)
+                        .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TicketStatus.Answered), cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
             }
             else
             {
@@ -94,7 +90,12 @@ public sealed class OutboxDispatcher(
             }
         }
 
-        return delivered;
+        var nextDue = await db.OutboxMessages
+            .Where(m => m.DeliveredAt == null && m.Attempts < settings.MaxAttempts && kinds.Contains(m.Kind))
+            .OrderBy(m => m.NextAttemptAt)
+            .Select(m => (DateTimeOffset?)m.NextAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return (delivered, nextDue);
     }
 
     private async Task<string?> SendAsync(Uri webhook, OutboxMessage message, OutboxOptions settings, CancellationToken cancellationToken)
@@ -106,6 +107,7 @@ public sealed class OutboxDispatcher(
             Content = new StringContent(message.PayloadJson, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         request.Headers.Add("X-Message-Id", message.Id.ToString());
+        request.Headers.Add("X-Message-Kind", message.Kind);
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);

@@ -93,9 +93,6 @@ public sealed class OutboxOptions
     [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 25;
 
-    [Range(0.05, 3600)]
-    public double PollSeconds { get; set; } = 1;
-
     [Range(0.01, 3600)]
     public double FirstRetrySeconds { get; set; } = 2;
 

@@ -16,9 +16,13 @@ public sealed class PolicyCache(IDbContextFactory<SupportConsoleDbContext> conte
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile PolicySnapshot? _snapshot;
 
-    public async Task<PolicySnapshot> CurrentAsync(CancellationToken cancellationToken)
+    public async Task<PolicySnapshot> CurrentAsync(CancellationToken cancellationToken) =>
+        (await CurrentWithRouterAsync(cancellationToken)).Policy;
+
+    /// <summary>The policy as of now and the router version that must decide the next ticket.</summary>
+    public async Task<(PolicySnapshot Policy, string? RouterVersion)> CurrentWithRouterAsync(CancellationToken cancellationToken)
     {
-        var (gate, version) = await settings.CurrentGateAsync(contexts, cancellationToken);
+        var (gate, version, routerVersion) = await settings.CurrentGateAsync(contexts, cancellationToken);
         var snapshot = _snapshot;
         if (snapshot is null || snapshot.Version != version)
         {
@@ -39,7 +43,7 @@ public sealed class PolicyCache(IDbContextFactory<SupportConsoleDbContext> conte
             }
         }
 
-        return ReferenceEquals(snapshot.Gate, gate) ? snapshot : snapshot with { Gate = gate };
+        return (ReferenceEquals(snapshot.Gate, gate) ? snapshot : snapshot with { Gate = gate }, routerVersion);
     }
 
     private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)

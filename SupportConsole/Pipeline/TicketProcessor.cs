@@ -31,9 +31,13 @@ public sealed class TicketProcessor(
     CustomerRecordsCache customers,
     TicketPipeline pipeline,
     PolicyCache policies,
+    ModelRegistry.RouterRegistry routers,
+    KnowledgeIndexProvider knowledge,
+    Review.SecondOpinionSampler secondOpinions,
     PriceTableProvider prices,
     OutboxSignal outbox,
     Tickets.TicketEvents events,
+    Reporting.CostRollups rollups,
     TimeProvider clock,
     ILogger<TicketProcessor> logger)
 {
@@ -41,7 +45,7 @@ public sealed class TicketProcessor(
 
     /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
     private static readonly string[] DecidedColumns =
-        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
+        [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.FirstResponseAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
 
     /// <summary>Processes a stored ticket by id (recovery); a ticket already decided is left alone.</summary>
     public async Task<ProcessingResult> ProcessAsync(Guid ticketId, IngestTiming? ingest, CancellationToken cancellationToken)
@@ -68,9 +72,11 @@ public sealed class TicketProcessor(
     private async Task<DecidedTicket?> DecideAsync(Ticket ticket, IngestTiming? ingest, CancellationToken cancellationToken)
     {
         var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
-        var policy = await policies.CurrentAsync(cancellationToken);
+        var (policy, routerVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
+        var models = new PipelineModels(await routers.ResolveAsync(routerVersion, cancellationToken), knowledge.Current);
         var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, ticket.Body);
-        var outcome = await pipeline.ProcessAsync(request, customer, policy, cancellationToken);
+        var budget = await rollups.BeforeDecisionAsync(ticket.CustomerId, cancellationToken);
+        var outcome = await pipeline.ProcessAsync(request, customer, policy, budget.Limits, models, cancellationToken);
 
         var act = StageClock.Start();
         var now = clock.GetUtcNow();
@@ -82,6 +88,7 @@ public sealed class TicketProcessor(
             _ => TicketStatus.Escalated,
         };
         ticket.DecidedAt = now;
+        ticket.FirstResponseAt = band == ConfidenceBand.Auto ? now : null;
         ticket.LastProcessingError = null;
         var readVersion = ticket.Version;
         ticket.Version = readVersion + 1;
@@ -112,6 +119,9 @@ public sealed class TicketProcessor(
 
         var outboxRow = band == ConfidenceBand.Auto && outcome.Draft is { } reply
             ? OutboxMessage.Reply(ticket, reply.Text, reply.Cited.ArticleId, reply.Cited.ArticleTitle, reply.Cited.SectionTitle, sentBy: null, now)
+            : null;
+        var reviewRow = outboxRow is not null && secondOpinions.IsSampled(ticket.Id)
+            ? new SecondOpinionReview { Id = Guid.CreateVersion7(now), TicketId = ticket.Id, QueuedAt = now }
             : null;
 
         receipts.Add(new StageReceipt(Stages.Act, band == ConfidenceBand.Auto ? "outbox" : "queue", null, true, 0, 0,
@@ -176,6 +186,7 @@ public sealed class TicketProcessor(
         };
 
         var stored = false;
+        var budgetAlerts = 0;
         try
         {
             stored = await writer.WriteAsync(rows =>
@@ -197,8 +208,14 @@ public sealed class TicketProcessor(
                     rows.Insert(outboxRow);
                 }
 
+                if (reviewRow is not null)
+                {
+                    rows.Insert(reviewRow);
+                }
+
                 rows.Insert(audit);
                 rows.InsertAll(receiptRows);
+                budgetAlerts = rollups.RecordDecision(rows, ticket, decision, receiptRows, budget);
                 return true;
             }, cancellationToken);
         }
@@ -214,7 +231,7 @@ public sealed class TicketProcessor(
             return null;
         }
 
-        if (band == ConfidenceBand.Auto)
+        if (band == ConfidenceBand.Auto || budgetAlerts > 0)
         {
             outbox.Notify();
         }

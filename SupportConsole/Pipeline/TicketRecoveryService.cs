@@ -1,25 +1,42 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 
 namespace SupportConsole.Pipeline;
 
+/// <summary>Configuration section <c>Recovery</c>: how often undecided tickets are looked for, and how old they must be.</summary>
+public sealed class RecoveryOptions
+{
+    public const string SectionName = "Recovery";
+
+    [Range(0.5, 3600)]
+    public double IntervalSeconds { get; set; } = 30;
+
+    /// <summary>Tickets younger than this may still be in an ingest request's hands (on this or another instance).</summary>
+    [Range(0.5, 3600)]
+    public double GraceSeconds { get; set; } = 10;
+}
+
 /// <summary>
 /// Finishes tickets that were stored but never decided (a crash between ingest and decision, or a failed
-/// attempt): at start-up and then periodically, a bounded number of attempts per ticket.
+/// attempt): at start-up and then periodically, a bounded number of attempts per ticket. On a shared database this
+/// also finishes what another instance left when it died; a ticket decided twice at once is decided once (the ticket
+/// row's version decides).
 /// </summary>
 public sealed class TicketRecoveryService(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     TicketProcessor processor,
+    IOptions<RecoveryOptions> options,
     TimeProvider clock,
     ILogger<TicketRecoveryService> logger) : BackgroundService
 {
     public const int MaxAttempts = 5;
 
-    /// <summary>Tickets younger than this may still be in an ingest request's hands.</summary>
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+    private TimeSpan Grace => TimeSpan.FromSeconds(options.Value.GraceSeconds);
 
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    private TimeSpan Interval => TimeSpan.FromSeconds(options.Value.IntervalSeconds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

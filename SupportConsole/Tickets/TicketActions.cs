@@ -53,7 +53,16 @@ public sealed class TicketActions(
                 draft.SentText = text;
                 draft.EditedBy = actor;
                 draft.EditedAt = now;
+                if (ticket.Status == TicketStatus.AwaitingApproval)
+                {
+                    // The verdict on the suggestion, for the edit rate (a reply to an escalated ticket is not one).
+                    draft.Review = edited ? DraftReview.Edited : DraftReview.Approved;
+                    draft.EditShare = edited ? EditMeasure.ChangedShare(Normalize(draft.OriginalText), Normalize(text)) : 0;
+                    draft.ReviewedAt = now;
+                }
             }
+
+            ticket.FirstResponseAt ??= now;
 
             ticket.Status = TicketStatus.Answered;
             db.OutboxMessages.Add(OutboxMessage.Reply(ticket, text, draft?.CitedArticleId, citedArticleTitle: null, draft?.CitedSection, actor, now));
@@ -61,7 +70,7 @@ public sealed class TicketActions(
         }, details: ticket => new { edited = ticket.Draft?.EditedText is not null, length = text.Length });
 
     public Task<ActionResult> RejectAsync(Guid ticketId, long version, string reason, string actor, CancellationToken cancellationToken = default) =>
-        ActAsync(ticketId, version, actor, "draft.rejected", cancellationToken, (_, ticket, _) =>
+        ActAsync(ticketId, version, actor, "draft.rejected", cancellationToken, (_, ticket, now) =>
         {
             if (string.IsNullOrWhiteSpace(reason))
             {
@@ -74,6 +83,12 @@ public sealed class TicketActions(
             }
 
             ticket.Status = TicketStatus.Escalated;
+            if (ticket.Draft is { } draft)
+            {
+                draft.Review = DraftReview.Rejected;
+                draft.ReviewedAt = now;
+            }
+
             return ActionResult.Ok("Draft rejected; the ticket moved to Escalated.");
         }, details: _ => new { reason });
 
@@ -119,6 +134,7 @@ public sealed class TicketActions(
         }
 
         var now = clock.GetUtcNow();
+        var reported = Reporting.CostRollups.Snapshot(ticket);
         var result = apply(db, ticket, now);
         if (!result.Succeeded)
         {
@@ -129,7 +145,12 @@ public sealed class TicketActions(
         db.AuditEvents.Add(AuditEvent.Record(now, actor, action, "ticket", ticket.Id.ToString(), details is null ? null : JsonSerializer.Serialize(details(ticket))));
         try
         {
+            // The rollups of the ticket's decision day change with it, in the same transaction.
+            var rollupRows = Reporting.CostRollups.ChangesSince(ticket, reported);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await Reporting.CostRollups.ApplyAsync(db, rollupRows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

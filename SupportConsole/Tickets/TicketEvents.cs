@@ -4,12 +4,19 @@ namespace SupportConsole.Tickets;
 public sealed record TicketChanged(Guid TicketId, string Status, string? Band, string Reason);
 
 /// <summary>
-/// Tells open browsers that tickets changed so queues update live. In-process: every circuit of this instance hears
-/// every change. Subscribers must unsubscribe when disposed.
+/// Tells open browsers that tickets changed so queues update live: every circuit of this instance at once, and the
+/// other instances through the cluster bus. Subscribers must unsubscribe when disposed.
 /// </summary>
-public sealed class TicketEvents
+public sealed class TicketEvents(Cluster.IClusterBus cluster)
 {
     public event Action<TicketChanged>? Changed;
 
-    public void Publish(TicketChanged change) => Changed?.Invoke(change);
+    public void Publish(TicketChanged change)
+    {
+        Changed?.Invoke(change);
+        cluster.Publish(Cluster.ClusterTopics.Ticket, System.Text.Json.JsonSerializer.Serialize(change));
+    }
+
+    /// <summary>A change another instance published: told to this instance's pages only.</summary>
+    public void RaiseFromCluster(TicketChanged change) => Changed?.Invoke(change);
 }

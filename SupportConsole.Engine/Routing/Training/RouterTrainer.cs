@@ -274,7 +274,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
     }
 
     /// <summary>SHA-256 of the examples as used (text and category per line), independent of CSV quoting or line endings.</summary>
-    internal static string DataHash(IReadOnlyList<LabelledText> examples)
+    public static string DataHash(IReadOnlyList<LabelledText> examples)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var example in examples)

@@ -15,5 +15,6 @@ internal sealed class DraftConfiguration : IEntityTypeConfiguration<Draft>
         builder.Property(d => d.CitedSection).HasMaxLength(256);
         builder.Property(d => d.Model).HasMaxLength(128);
         builder.Property(d => d.EditedBy).HasMaxLength(128);
+        builder.Property(d => d.Review).HasConversion<string>().HasMaxLength(16);
     }
 }

@@ -29,7 +29,20 @@ public sealed class AuditEvent
     };
 }
 
-/// <summary>A message to deliver exactly once to the reply webhook, retried until it is.</summary>
+/// <summary>The kinds of outbox message; each kind has its own destination.</summary>
+public static class OutboxKinds
+{
+    /// <summary>A reply to the ticket's channel, to <c>Outbox:WebhookUrl</c>.</summary>
+    public const string Reply = "reply";
+
+    /// <summary>A failed golden-set evaluation, to <c>Evaluation:AlertWebhookUrl</c>.</summary>
+    public const string EvaluationAlert = "evaluation-alert";
+
+    /// <summary>A customer's spend crossing its budget's warning or limit, to <c>Budgets:AlertWebhookUrl</c>.</summary>
+    public const string BudgetAlert = "budget-alert";
+}
+
+/// <summary>A message to deliver exactly once to its kind's webhook, retried until it is.</summary>
 public sealed class OutboxMessage
 {
     private static readonly System.Text.Json.JsonSerializerOptions PayloadJsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
@@ -37,7 +50,8 @@ public sealed class OutboxMessage
     /// <summary>The message id the receiver deduplicates on.</summary>
     public Guid Id { get; set; }
 
-    public Guid TicketId { get; set; }
+    /// <summary>The ticket a reply answers; null for messages about no ticket (alerts).</summary>
+    public Guid? TicketId { get; set; }
 
     public required string Kind { get; set; }
 
@@ -53,13 +67,23 @@ public sealed class OutboxMessage
 
     public string? LastError { get; set; }
 
+    /// <summary>An alert (no ticket) of <paramref name="kind"/>, due now.</summary>
+    public static OutboxMessage Alert(string kind, object payload, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Kind = kind,
+        PayloadJson = System.Text.Json.JsonSerializer.Serialize(payload, PayloadJsonOptions),
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
+
     /// <summary>A reply to the ticket's channel (auto-resolved, or sent by an agent), due now.</summary>
     public static OutboxMessage Reply(Ticket ticket, string text, string? citedArticleId, string? citedArticleTitle, string? citedSection,
         string? sentBy, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
         TicketId = ticket.Id,
-        Kind = "reply",
+        Kind = OutboxKinds.Reply,
         PayloadJson = System.Text.Json.JsonSerializer.Serialize(new
         {
             ticketId = ticket.Id,

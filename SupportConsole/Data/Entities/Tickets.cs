@@ -54,6 +54,9 @@ public sealed class Ticket
 
     public DateTimeOffset? DecidedAt { get; set; }
 
+    /// <summary>When the customer first got an answer: the decision for auto, the agent's send otherwise.</summary>
+    public DateTimeOffset? FirstResponseAt { get; set; }
+
     public TicketStatus Status { get; set; }
 
     /// <summary>A known intent for historical or labelled tickets (training data), not the router's guess.</summary>
@@ -131,6 +134,14 @@ public enum DraftOrigin
     CloudModel,
 }
 
+/// <summary>What the agent did with a suggested draft.</summary>
+public enum DraftReview
+{
+    Approved,
+    Edited,
+    Rejected,
+}
+
 /// <summary>The engine's draft, kept forever as written, beside what an agent edited and sent.</summary>
 public sealed class Draft
 {
@@ -157,6 +168,14 @@ public sealed class Draft
     public string? EditedBy { get; set; }
 
     public DateTimeOffset? EditedAt { get; set; }
+
+    /// <summary>The agent's verdict on the draft while it was suggested (null: not reviewed, or not a suggestion).</summary>
+    public DraftReview? Review { get; set; }
+
+    /// <summary>Share of words the agent changed before sending (0: as written, 1: all rewritten); see EditMeasure.</summary>
+    public double? EditShare { get; set; }
+
+    public DateTimeOffset? ReviewedAt { get; set; }
 }
 
 /// <summary>What one pipeline stage cost for one ticket.</summary>

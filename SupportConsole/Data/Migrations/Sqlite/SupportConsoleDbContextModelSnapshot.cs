@@ -330,6 +330,57 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("BandPolicies");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.BudgetAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("BudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SpendNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("CustomerId", "Month", "Level")
+                        .IsUnique();
+
+                    b.ToTable("BudgetAlerts");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CostReceipt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -427,6 +478,36 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("Customers");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("MonthlyBudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverBudgetAction")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WarnAtShare")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("CustomerBudgets");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CustomerTransaction", b =>
                 {
                     b.Property<string>("Id")
@@ -470,6 +551,176 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId", "Date");
 
                     b.ToTable("CustomerTransactions");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyCustomerStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AutoResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CloudCostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "CustomerId");
+
+                    b.HasIndex("CustomerId", "Day");
+
+                    b.ToTable("DailyCustomerStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyIntentStats", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Intent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CloudTickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsEdited")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DraftsSent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EditBasisPointsTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponseMsTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstResponses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Intent", "Band");
+
+                    b.ToTable("DailyIntentStats");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyReasonCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Band", "Code");
+
+                    b.ToTable("DailyReasonCounts");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyResponseTime", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Band")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Responses")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Band", "Bucket");
+
+                    b.ToTable("DailyResponseTimes");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.DailyStageCost", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsLocal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostNanosUsd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Receipts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Channel", "Stage", "Model", "IsLocal");
+
+                    b.ToTable("DailyStageCosts");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.Decision", b =>
@@ -575,6 +826,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("EditShare")
+                        .HasColumnType("REAL");
+
                     b.Property<long?>("EditedAt")
                         .HasColumnType("INTEGER");
 
@@ -598,6 +852,13 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Review")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReviewedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SentText")
                         .HasColumnType("TEXT");
 
@@ -610,6 +871,115 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Drafts");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.EvaluationRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AlertRaised")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AlertReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AutoReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("AutoResolvedShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("BadAnswerRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("BadAutoReplies")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("CertifiedPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("CertifiedShare")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("EngagedKillSwitch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExpectedAuto")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KnowledgeIndexVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("LatencyP50Milliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("LatencyP95Milliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("MacroF1")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MeanGroundedness")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinGroundedness")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PerIntentJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PolicyVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PredictionsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("RetrievalRecallAt3")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("RouterAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("RouterVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StageLatencyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("TargetPrecision")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.ToTable("EvaluationRuns");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.HardRule", b =>
@@ -649,6 +1019,84 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("HardRules");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActiveKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelRequestedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HangfireJobId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Progress")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("Kind", "ActiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("Kind", "CreatedAt");
+
+                    b.ToTable("JobRuns");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.KbArticle", b =>
@@ -759,6 +1207,48 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("KbSections");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.KnowledgeIndexBuild", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Articles")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BuiltAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuiltBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Chunks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DurationMilliseconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("EmbedderVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndexVersion")
+                        .IsRequired()
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuiltAt");
+
+                    b.ToTable("KnowledgeIndexBuilds");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -790,7 +1280,7 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("TicketId")
+                    b.Property<Guid?>("TicketId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -848,6 +1338,130 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("ReplyTemplates");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelFile", b =>
+                {
+                    b.Property<string>("VersionId")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("VersionId");
+
+                    b.ToTable("RouterModelFiles");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelVersion", b =>
+                {
+                    b.Property<string>("VersionId")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ActivatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActivatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("HeldOutAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("HeldOutCertifiedCoverage")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid?>("JobRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OnnxBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OnnxSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShadowReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingDataHash")
+                        .HasMaxLength(96)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrainingRows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VersionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("RouterModels");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.SecondOpinionReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrectIntent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReviewedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketId")
+                        .IsUnique();
+
+                    b.HasIndex("ReviewedAt", "QueuedAt");
+
+                    b.ToTable("SecondOpinionReviews");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.Setting", b =>
                 {
                     b.Property<string>("Key")
@@ -902,6 +1516,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirstResponseAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("IngestedAt")
                         .HasColumnType("INTEGER");
@@ -1004,6 +1621,15 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.CustomerBudget", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("SupportConsole.Data.Entities.CustomerBudget", "CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.CustomerTransaction", b =>
                 {
                     b.HasOne("SupportConsole.Data.Entities.Customer", null)
@@ -1036,6 +1662,24 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasOne("SupportConsole.Data.Entities.KbArticle", null)
                         .WithMany("Sections")
                         .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.RouterModelFile", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.RouterModelVersion", null)
+                        .WithOne()
+                        .HasForeignKey("SupportConsole.Data.Entities.RouterModelFile", "VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.SecondOpinionReview", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using SupportConsole.Tests.TestSupport;
+
+namespace SupportConsole.Tests.Data;
+
+/// <summary>The provider-neutral integration tests really run on the provider the test run asked for.</summary>
+public sealed class ProviderTests
+{
+    [Fact]
+    public async Task TheAppRunsOnTheProviderTheTestRunChose()
+    {
+        using var app = new AppFactory();
+        await using var db = app.Database();
+
+        Assert.Equal(PostgresServer.IsTestProvider ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", db.Database.ProviderName);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(240, await db.Customers.CountAsync());
+    }
+}

@@ -1,0 +1,207 @@
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Evaluation;
+using SupportConsole.Identity;
+using SupportConsole.ModelRegistry;
+using SupportConsole.Pipeline;
+using SupportConsole.Review;
+
+namespace SupportConsole.Jobs;
+
+public static class JobsRegistration
+{
+    /// <summary>Dashboard path; admins only.</summary>
+    public const string DashboardPath = "/jobs";
+
+    /// <summary>
+    /// Hangfire in this process (in-memory storage on the embedded default: outcomes live in the app's database), the
+    /// jobs and what they use, the recurring schedules and the start-up catch-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddSupportConsoleJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        // Per app, not Hangfire's process-wide statics: two hosts in one process (tests) must not share jobs, and
+        // Hangfire's one process-wide log provider must outlive any single host.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(HangfireLogBridge.Instance);
+        // On PostgreSQL the queue is durable and shared: every instance sees every job, each runs once.
+        if (DataRegistration.ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)
+        {
+            services.AddSingleton<JobStorage>(sp =>
+            {
+                var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+                var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
+                return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+            });
+        }
+        else
+        {
+            services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        }
+
+        services.AddSingleton<JobActivator>(sp => new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, configuration) =>
+        {
+            HangfireLogBridge.Instance.Attach(sp.GetRequiredService<ILoggerFactory>());
+            configuration
+                .UseLogProvider(HangfireLogBridge.Instance)
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+        });
+        if (builder.Configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.RunServer)}", true))
+        {
+            services.AddHangfireServer((sp, server) =>
+            {
+                var options = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(options.SchedulePollingSeconds);
+                server.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+                // Jobs honour their cancellation token; a stop should not wait longer than the host does.
+                server.ShutdownTimeout = TimeSpan.FromSeconds(10);
+            });
+        }
+
+        services.AddSingleton<JobEvents>();
+        services.AddSingleton<JobRunStore>();
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<JobScheduler>();
+        services.AddSingleton<OutboxDeliveryTrigger>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDeliveryTrigger>());
+        services.AddTransient<KnowledgeReembedJob>();
+        services.AddTransient<GoldenEvaluationJob>();
+        services.AddTransient<RouterRetrainJob>();
+        services.AddTransient<OutboxDeliveryJob>();
+        services.AddHostedService<JobsStartup>();
+        return builder;
+    }
+
+    /// <summary>The engine-side services the jobs run (also used by the command line): evaluation, retraining, second opinions.</summary>
+    public static IHostApplicationBuilder AddSupportConsoleOperations(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EvaluationOptions>().BindConfiguration(EvaluationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetrainingOptions>().BindConfiguration(RetrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecondOpinionOptions>().BindConfiguration(SecondOpinionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Administration.KillSwitch>();
+        services.AddSingleton<GoldenSetEvaluator>();
+        services.AddSingleton<EvaluationEvents>();
+        services.AddSingleton<EvaluationRecorder>();
+        services.AddSingleton<EvaluationQueries>();
+        services.AddSingleton<EvaluationAlertSettings>();
+        services.AddSingleton<RouterRetrainer>();
+        services.AddSingleton<SecondOpinionSampler>();
+        services.AddSingleton<SecondOpinionQueue>();
+        return builder;
+    }
+
+    /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, behind the admin policy (a manager gets 403).</summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
+    {
+        var storage = app.ServiceProvider.GetRequiredService<JobStorage>();
+        var runs = app.ServiceProvider.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>();
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            // Authorization is the endpoint's (ASP.NET Core policy), so Hangfire's own local-requests-only filter is off.
+            Authorization = [],
+            AppPath = "/admin/jobs",
+            DashboardTitle = "SupportConsole jobs",
+            DisplayNameFunc = (_, job) => DisplayName(job, runs),
+        }, storage).RequireAuthorization(Policies.Admin);
+        return app;
+    }
+
+    /// <summary>The job's name with its run's progress, read from the runs table, so the dashboard shows how far each job is.</summary>
+    private static string DisplayName(Job job, IDbContextFactory<SupportConsoleDbContext> contexts)
+    {
+        var name = job.Method.GetCustomAttributes(typeof(JobDisplayNameAttribute), true).OfType<JobDisplayNameAttribute>().FirstOrDefault()?.DisplayName
+            ?? $"{job.Type.Name}.{job.Method.Name}";
+        if (job.Args.Count == 0 || job.Args[0] is not Guid runId)
+        {
+            return name.Replace(" (run {0})", string.Empty, StringComparison.Ordinal);
+        }
+
+        using var db = contexts.CreateDbContext();
+        var run = db.JobRuns.AsNoTracking().FirstOrDefault(r => r.Id == runId);
+        var title = name.Replace("{0}", runId.ToString()[..8], StringComparison.Ordinal);
+        return run is null ? title : $"{title}: {run.State}, {run.Progress:P0} - {run.ProgressMessage}";
+    }
+
+    /// <summary>Creates each job in its own DI scope of this app.</summary>
+    private sealed class ScopedJobActivator(IServiceScopeFactory scopes) : JobActivator
+    {
+        public override JobActivatorScope BeginScope(JobActivatorContext context) => new Scope(scopes.CreateScope());
+
+        private sealed class Scope(IServiceScope scope) : JobActivatorScope
+        {
+            public override object Resolve(Type type) => ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, type);
+
+            public override void DisposeScope() => scope.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// At start-up, after the database is ready: registers the recurring jobs under stable ids; because the embedded
+/// default keeps Hangfire's queue in memory, hands runs left unfinished by the last process back to Hangfire; and runs
+/// a golden-set evaluation if the nightly one was missed (several instances starting at once ask for the same run).
+/// </summary>
+internal sealed class JobsStartup(
+    IRecurringJobManager recurring,
+    JobScheduler scheduler,
+    JobRunStore runs,
+    JobStorage storage,
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    IOptions<JobsOptions> options,
+    TimeProvider clock,
+    ILogger<JobsStartup> logger) : IHostedService
+{
+    public const string KnowledgeReembedId = "kb-reembed-nightly";
+    public const string GoldenEvaluationId = "golden-evaluation-nightly";
+    public const string RouterRetrainId = "router-retrain-weekly";
+    public const string OutboxSweepId = "outbox-sweep";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
+        recurring.AddOrUpdate<KnowledgeReembedJob>(KnowledgeReembedId, j => j.RunScheduledAsync(CancellationToken.None), settings.KnowledgeReembedCron, utc);
+        recurring.AddOrUpdate<GoldenEvaluationJob>(GoldenEvaluationId, j => j.RunScheduledAsync(CancellationToken.None), settings.GoldenEvaluationCron, utc);
+        recurring.AddOrUpdate<RouterRetrainJob>(RouterRetrainId, j => j.RunScheduledAsync(CancellationToken.None), settings.RouterRetrainCron, utc);
+        recurring.AddOrUpdate<OutboxDeliveryJob>(OutboxSweepId, j => j.RunAsync(CancellationToken.None), settings.OutboxSweepCron, utc);
+
+        // Durable storage (PostgreSQL) still has its queue after a restart; in-memory storage does not.
+        if (storage is InMemoryStorage)
+        {
+            foreach (var run in await runs.UnfinishedAsync(cancellationToken))
+            {
+                await scheduler.RequeueAsync(run, cancellationToken);
+            }
+        }
+
+        if (!settings.EvaluateOnStartIfMissed)
+        {
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var last = await db.EvaluationRuns.OrderByDescending(r => r.FinishedAt).Select(r => (DateTimeOffset?)r.FinishedAt).FirstOrDefaultAsync(cancellationToken);
+        if (last is null || clock.GetUtcNow() - last > TimeSpan.FromHours(settings.EvaluationCatchUpHours))
+        {
+            logger.LogInformation("No golden-set evaluation since {Last}; running one now", last?.ToString("u") ?? "ever");
+            await scheduler.EnqueueAsync(JobKinds.GoldenEvaluation, "startup", cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

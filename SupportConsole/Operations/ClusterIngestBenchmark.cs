@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SupportConsole.Data;
+
+namespace SupportConsole.Operations;
+
+public sealed record ClusterIngestReport(
+    int Instances,
+    int Sent,
+    int Accepted,
+    int Failed,
+    int StoredRows,
+    int DecidedRows,
+    int Lost,
+    int Concurrency,
+    double Seconds,
+    double TicketsPerSecond,
+    LatencySummary LatencyMs);
+
+/// <summary>
+/// Sustained HTTP ingest on PostgreSQL: a fresh database on the given server, N console instances as processes on
+/// 127.0.0.1, tickets sent round-robin from this process, rows counted afterwards. The database is dropped at the end.
+/// </summary>
+public static class ClusterIngestBenchmark
+{
+    public const string Channel = "bench";
+
+    public static async Task<ClusterIngestReport> RunAsync(string server, int instances, IReadOnlyList<string> texts, int tickets, int concurrency,
+        TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var name = $"sc_bench_{Guid.NewGuid():N}"[..28];
+        await ExecuteAsync(server, $"CREATE DATABASE {name}", cancellationToken);
+        var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+        var state = Path.Combine(Path.GetTempPath(), name);
+        var key = Api.ApiKeyFormat.NewKey();
+        var started = new List<AppInstanceProcess>();
+        try
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                // One at a time: the first migrates and seeds, the others find it done.
+                started.Add(await AppInstanceProcess.StartAsync($"bench-{i + 1}", new Dictionary<string, string>
+                {
+                    ["Database__Provider"] = "Postgres",
+                    ["ConnectionStrings__SupportConsole"] = database,
+                    ["SUPPORTCONSOLE_DATA_DIR"] = Path.Combine(state, $"instance-{i + 1}"),
+                    ["Api__BootstrapKeys__0"] = key,
+                    ["Jobs__EvaluateOnStartIfMissed"] = "false",
+                }, TimeSpan.FromSeconds(180), cancellationToken));
+            }
+
+            var clients = started.Select(instance =>
+            {
+                var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = instance.BaseUrl };
+                client.DefaultRequestHeaders.Add(Api.ApiKeyAuthenticationHandler.HeaderName, key);
+                return client;
+            }).ToList();
+
+            // Warm up every instance (JIT, pools, caches) on another channel; not counted.
+            await Task.WhenAll(clients.SelectMany((client, c) => Enumerable.Range(0, 16).Select(i =>
+                client.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", (c * 100) + i, texts), cancellationToken))));
+
+            var latencies = new double[tickets];
+            var accepted = 0;
+            var failed = 0;
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                while (clock.Elapsed < limit)
+                {
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= tickets)
+                    {
+                        return;
+                    }
+
+                    var start = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        using var response = await clients[i % clients.Count].PostAsJsonAsync("/api/v1/tickets", Ticket(Channel, i, texts), cancellationToken);
+                        Interlocked.Increment(ref response.IsSuccessStatusCode ? ref accepted : ref failed);
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+
+                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            }));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var sent = Math.Min(tickets, next + 1);
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            await using var db = new PostgresSupportConsoleDbContext(new DbContextOptionsBuilder<PostgresSupportConsoleDbContext>().UseNpgsql(database).Options);
+            var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
+            var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
+            return new ClusterIngestReport(instances, sent, accepted, failed, stored, decided, accepted - stored, concurrency, Math.Round(seconds, 2),
+                Math.Round(sent / seconds, 1), LatencySummary.Of(latencies.Take(sent).ToArray()));
+        }
+        finally
+        {
+            foreach (var instance in started)
+            {
+                await instance.DisposeAsync();
+            }
+
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(string server, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static object Ticket(string channel, int i, IReadOnlyList<string> texts) => new
+    {
+        externalId = $"{channel}-{i:D7}",
+        customerId = $"C{(i % 200) + 1:D4}",
+        channel,
+        body = texts[i % texts.Count],
+    };
+}
