@@ -47,8 +47,12 @@ public static class ConsolePage
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
 
     /// <summary>A new browser context (own cookies) signed in through the sign-in form as a demo account.</summary>
-    public static Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/") =>
-        SignInAsync(browser, app.Client().BaseAddress!, role, returnUrl);
+    public static async Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/")
+    {
+        var page = await SignInAsync(browser, app.Client().BaseAddress!, role, returnUrl);
+        app.CloseBeforeStopping(() => page.Context.CloseAsync());
+        return page;
+    }
 
     /// <summary>The same against any instance (another process on 127.0.0.1).</summary>
     public static async Task<IPage> SignInAsync(IBrowser browser, Uri baseUrl, string role, string returnUrl = "/")

@@ -20,6 +20,7 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly TemporaryDirectory _state = new();
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TestDatabase? _postgres;
+    private readonly List<Func<Task>> _closeBeforeStopping = [];
 
     public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
     {
@@ -46,6 +47,30 @@ public class AppFactory : WebApplicationFactory<Program>
         var client = CreateClient();
         client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, ApiKey);
         return client;
+    }
+
+    /// <summary>
+    /// Something to close before the server stops, such as a browser context: an open Blazor circuit keeps Kestrel
+    /// waiting for the whole shutdown timeout, and the hosted services stopped after it then find that time spent.
+    /// </summary>
+    public void CloseBeforeStopping(Func<Task> close)
+    {
+        lock (_closeBeforeStopping)
+        {
+            _closeBeforeStopping.Add(close);
+        }
+    }
+
+    private Task CloseBeforeStoppingAsync()
+    {
+        Func<Task>[] closes;
+        lock (_closeBeforeStopping)
+        {
+            closes = [.. _closeBeforeStopping];
+            _closeBeforeStopping.Clear();
+        }
+
+        return Task.WhenAll(closes.Select(close => close()));
     }
 
     public SupportConsoleDbContext Database()
@@ -75,8 +100,19 @@ public class AppFactory : WebApplicationFactory<Program>
         }
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await CloseBeforeStoppingAsync();
+        await base.DisposeAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
+        if (disposing)
+        {
+            CloseBeforeStoppingAsync().GetAwaiter().GetResult();
+        }
+
         base.Dispose(disposing);
         if (disposing)
         {
