@@ -11,13 +11,27 @@ namespace SupportConsole.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AlterColumn<Guid>(
-                name: "TicketId",
-                table: "OutboxMessages",
-                type: "TEXT",
-                nullable: true,
-                oldClrType: typeof(Guid),
-                oldType: "TEXT");
+            // OutboxMessages.TicketId becomes nullable (alerts answer no ticket). SQLite cannot drop NOT NULL in place, and
+            // EF's table rebuild first turns foreign keys off, which cannot run inside the migration's transaction (a
+            // warning on every new database, and a half-applied migration if it stops there). The table has no foreign
+            // keys, so the same rebuild runs as plain statements inside the transaction.
+            migrationBuilder.Sql("""
+                CREATE TABLE "ef_temp_OutboxMessages" (
+                    "Id" TEXT NOT NULL CONSTRAINT "PK_OutboxMessages" PRIMARY KEY,
+                    "TicketId" TEXT NULL,
+                    "Kind" TEXT NOT NULL,
+                    "PayloadJson" TEXT NOT NULL,
+                    "CreatedAt" INTEGER NOT NULL,
+                    "Attempts" INTEGER NOT NULL,
+                    "NextAttemptAt" INTEGER NOT NULL,
+                    "DeliveredAt" INTEGER NULL,
+                    "LastError" TEXT NULL);
+                INSERT INTO "ef_temp_OutboxMessages" ("Id", "TicketId", "Kind", "PayloadJson", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError")
+                SELECT "Id", "TicketId", "Kind", "PayloadJson", "CreatedAt", "Attempts", "NextAttemptAt", "DeliveredAt", "LastError" FROM "OutboxMessages";
+                DROP TABLE "OutboxMessages";
+                ALTER TABLE "ef_temp_OutboxMessages" RENAME TO "OutboxMessages";
+                CREATE INDEX "IX_OutboxMessages_DeliveredAt_NextAttemptAt" ON "OutboxMessages" ("DeliveredAt", "NextAttemptAt");
+                """);
 
             migrationBuilder.CreateTable(
                 name: "EvaluationRuns",
