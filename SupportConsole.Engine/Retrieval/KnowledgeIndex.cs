@@ -118,13 +118,26 @@ public sealed class KnowledgeIndex
             }
         }
 
-        return [.. Enumerable.Range(0, _chunks.Length)
-            .Where(c => fused[c] > 0)
-            .OrderByDescending(c => fused[c]).ThenBy(c => c)
-            .DistinctBy(c => (_chunks[c].ArticleId, _chunks[c].SectionOrder))
-            .Take(top)
-            .Select(c => new RetrievedSource(_chunks[c].ArticleId, _chunks[c].ArticleTitle, _chunks[c].SectionTitle, _chunks[c].ChunkId,
-                _chunks[c].Text, Math.Round(fused[c], 6), Math.Round(bm25[c], 4), dense is null ? 0 : Math.Round(dense[c], 4)))];
+        // The best chunk of each section: chunks best first, the first of every (article, section) kept.
+        var results = new List<RetrievedSource>(top);
+        var sections = new HashSet<(string ArticleId, int SectionOrder)>();
+        foreach (var c in PositiveBestFirst(fused))
+        {
+            var chunk = _chunks[c];
+            if (!sections.Add((chunk.ArticleId, chunk.SectionOrder)))
+            {
+                continue;
+            }
+
+            results.Add(new RetrievedSource(chunk.ArticleId, chunk.ArticleTitle, chunk.SectionTitle, chunk.ChunkId, chunk.Text,
+                Math.Round(fused[c], 6), Math.Round(bm25[c], 4), dense is null ? 0 : Math.Round(dense[c], 4)));
+            if (results.Count == top)
+            {
+                break;
+            }
+        }
+
+        return results;
     }
 
     /// <summary>The <see cref="RetrievalSettings.Top"/> best sources.</summary>
@@ -148,10 +161,36 @@ public sealed class KnowledgeIndex
     /// <summary>Adds 1 / (k + rank) for every chunk with a positive score; chunks that do not match at all get nothing.</summary>
     private void AddReciprocalRanks(double[] scores, double[] fused)
     {
-        var order = Enumerable.Range(0, scores.Length).Where(c => scores[c] > 0).OrderByDescending(c => scores[c]).ThenBy(c => c).ToArray();
+        var order = PositiveBestFirst(scores);
         for (var rank = 0; rank < order.Length; rank++)
         {
             fused[order[rank]] += 1.0 / (_settings.RrfK + rank + 1);
         }
+    }
+
+    /// <summary>The indexes of the positive scores, highest score first and, on equal scores, lowest index first.</summary>
+    private static int[] PositiveBestFirst(double[] scores)
+    {
+        var count = 0;
+        foreach (var score in scores)
+        {
+            if (score > 0)
+            {
+                count++;
+            }
+        }
+
+        var order = new int[count];
+        for (int c = 0, next = 0; c < scores.Length; c++)
+        {
+            if (scores[c] > 0)
+            {
+                order[next++] = c;
+            }
+        }
+
+        // A total order (the index breaks ties), so the unstable sort gives the one result a stable one would.
+        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]) is var byScore and not 0 ? byScore : a.CompareTo(b));
+        return order;
     }
 }

@@ -12,7 +12,7 @@ public static class ApiPolicies
 
 public static class ApiRegistration
 {
-    /// <summary>API-key authentication, one policy per scope, problem details and the ticket queries.</summary>
+    /// <summary>API-key authentication, one policy per scope, problem details, the ticket queries and their JSON.</summary>
     public static IHostApplicationBuilder AddSupportConsoleApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
@@ -24,6 +24,9 @@ public static class ApiRegistration
             .AddPolicy(ApiPolicies.TicketsRead, Scope(ApiScopes.TicketsRead))
             .AddPolicy(ApiPolicies.ReportsRead, Scope(ApiScopes.ReportsRead));
         builder.Services.AddSingleton<TicketQueries>();
+
+        // Ticket answers are written by source-generated code; anything else (problem details) as before.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         return builder;
     }
 

@@ -69,7 +69,7 @@ public static class TicketApi
         }
 
         var view = result.Decided is { } decided
-            ? TicketQueries.ToView(decided.Ticket, decided.Decision, decided.Draft, decided.Receipts)
+            ? TicketQueries.ToView(decided)
             : await queries.FindAsync(result.TicketId!.Value, cancellationToken)
               ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
         if (!result.Created)

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Pipeline;
 
 namespace SupportConsole.Api;
 
@@ -46,11 +48,14 @@ public sealed record DraftView(string Origin, string OriginalText, string? Edite
 public sealed record ReceiptView(string Stage, string Model, string? ModelVersion, bool IsLocal, int InputTokens, int OutputTokens,
     double CpuMilliseconds, double LatencyMilliseconds, decimal CostUsd);
 
+/// <summary>Source-generated JSON for the API's ticket answers, with the web defaults the reflection-based serializer used.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(TicketView))]
+internal sealed partial class ApiJson : JsonSerializerContext;
+
 /// <summary>Reads tickets into <see cref="TicketView"/>s.</summary>
 public sealed class TicketQueries(IDbContextFactory<SupportConsoleDbContext> contexts)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<TicketView?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -67,16 +72,22 @@ public sealed class TicketQueries(IDbContextFactory<SupportConsoleDbContext> con
         return ToView(ticket, ticket.Decision, ticket.Draft, ticket.Receipts);
     }
 
-    public static TicketView ToView(Ticket ticket, Decision? d, Draft? draft, IReadOnlyCollection<CostReceipt> receipts)
+    /// <summary>The view of a stored ticket; the decision's lists are read from its row.</summary>
+    public static TicketView ToView(Ticket ticket, Decision? d, Draft? draft, IReadOnlyCollection<CostReceipt> receipts) =>
+        ToView(ticket, d, d is null ? null : DecisionLists.Read(d), draft, receipts);
+
+    /// <summary>The view of a ticket this process has just decided, from the objects its rows were written from.</summary>
+    public static TicketView ToView(DecidedTicket decided) =>
+        ToView(decided.Ticket, decided.Decision, decided.Lists, decided.Draft, decided.Receipts);
+
+    private static TicketView ToView(Ticket ticket, Decision? d, DecisionLists? lists, Draft? draft, IReadOnlyCollection<CostReceipt> receipts)
     {
         return new TicketView(
             ticket.Id, ticket.Channel, ticket.ExternalId, ticket.CustomerId, ticket.Subject, ticket.Body, ticket.Status.ToString(),
             ticket.ReceivedAt, ticket.IngestedAt, ticket.DecidedAt,
-            d is null ? null : new DecisionView(
+            d is null || lists is null ? null : new DecisionView(
                 d.Intent, d.Confidence, d.Certified, d.CertificationThreshold, d.CertificationTarget, d.Band.ToString(), d.PolicyBand.ToString(),
-                JsonSerializer.Deserialize<List<DecisionReason>>(d.ReasonsJson, Json) ?? [],
-                JsonSerializer.Deserialize<List<SourceHit>>(d.SourcesJson, Json) ?? [],
-                JsonSerializer.Deserialize<List<IntentScore>>(d.TopIntentsJson, Json) ?? [],
+                lists.Reasons, lists.Sources, lists.TopIntents,
                 d.Groundedness, d.RouterVersion, d.RetrievalIndexVersion, d.PolicyVersion, d.KillSwitchEngaged, Usd(d.CostNanosUsd)),
             draft is not null
                 ? new DraftView(draft.Origin.ToString(), draft.OriginalText, draft.EditedText, draft.SentText, draft.CitedArticleId, draft.CitedSection, draft.Model)

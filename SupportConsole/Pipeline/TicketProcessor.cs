@@ -18,7 +18,7 @@ public enum ProcessingResult
 }
 
 /// <summary>A ticket as decided, with the rows written for it (the API answers from these without reading them back).</summary>
-public sealed record DecidedTicket(Ticket Ticket, Decision Decision, Draft? Draft, IReadOnlyList<CostReceipt> Receipts);
+public sealed record DecidedTicket(Ticket Ticket, Decision Decision, DecisionLists Lists, Draft? Draft, IReadOnlyList<CostReceipt> Receipts);
 
 /// <summary>
 /// Runs a stored ticket through the engine and stores the decision, the draft, a receipt per stage, an audit event
@@ -41,8 +41,6 @@ public sealed class TicketProcessor(
     TimeProvider clock,
     ILogger<TicketProcessor> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The decision changes these ticket columns, where the ticket still has the version it was read with.</summary>
     private static readonly string[] DecidedColumns =
         [nameof(Ticket.Status), nameof(Ticket.DecidedAt), nameof(Ticket.FirstResponseAt), nameof(Ticket.LastProcessingError), nameof(Ticket.Version)];
@@ -143,6 +141,7 @@ public sealed class TicketProcessor(
         }).ToList();
 
         var costNanos = receipts.Sum(r => r.CostNanosUsd);
+        var lists = new DecisionLists(outcome.Gate.Reasons, outcome.Sources, outcome.Route.Top);
         var decision = new Decision
         {
             Id = Guid.CreateVersion7(),
@@ -153,11 +152,11 @@ public sealed class TicketProcessor(
             Certified = outcome.Route.Certified,
             CertificationThreshold = outcome.CertificationThreshold,
             CertificationTarget = outcome.CertificationTarget,
-            TopIntentsJson = JsonSerializer.Serialize(outcome.Route.Top, Json),
+            TopIntentsJson = JsonSerializer.Serialize(lists.TopIntents, DecisionJson.Default.IReadOnlyListIntentScore),
             Band = band,
             PolicyBand = PolicyCache.ToEntity(outcome.Gate.PolicyBand),
-            ReasonsJson = JsonSerializer.Serialize(outcome.Gate.Reasons, Json),
-            SourcesJson = JsonSerializer.Serialize(outcome.Sources, Json),
+            ReasonsJson = JsonSerializer.Serialize(lists.Reasons, DecisionJson.Default.IReadOnlyListDecisionReason),
+            SourcesJson = JsonSerializer.Serialize(lists.Sources, DecisionJson.Default.IReadOnlyListSourceHit),
             RetrievalIndexVersion = outcome.RetrievalIndexVersion,
             EmbedderVersion = outcome.EmbedderVersion,
             Groundedness = outcome.Groundedness,
@@ -173,16 +172,10 @@ public sealed class TicketProcessor(
             Action = "ticket.decided",
             EntityType = "ticket",
             EntityId = ticket.Id.ToString(),
-            DetailsJson = JsonSerializer.Serialize(new
-            {
-                band = band.ToString(),
-                intent = outcome.Route.Intent,
-                confidence = outcome.Route.Confidence,
-                certified = outcome.Route.Certified,
-                reasons = outcome.Gate.Reasons.Select(r => r.Code),
-                router = outcome.RouterVersion,
-                policyVersion = policy.Version,
-            }, Json),
+            DetailsJson = JsonSerializer.Serialize(
+                new DecidedDetails(band.ToString(), outcome.Route.Intent, outcome.Route.Confidence, outcome.Route.Certified,
+                    outcome.Gate.Reasons.Select(r => r.Code), outcome.RouterVersion, policy.Version),
+                DecisionJson.Default.DecidedDetails),
         };
 
         var stored = false;
@@ -237,7 +230,7 @@ public sealed class TicketProcessor(
         }
 
         events.Publish(new Tickets.TicketChanged(ticket.Id, ticket.Status.ToString(), band.ToString(), "ticket.decided"));
-        return new DecidedTicket(ticket, decision, draftRow, receiptRows);
+        return new DecidedTicket(ticket, decision, lists, draftRow, receiptRows);
     }
 
     /// <summary>Counts a failed attempt on the ticket so recovery can retry it a bounded number of times.</summary>
