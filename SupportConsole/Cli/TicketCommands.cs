@@ -52,6 +52,12 @@ internal static class TicketCommands
         var input = new Option<string>("--input") { Description = "CSV with text and optionally category, customer_id, expected_band, expected_article.", Required = true };
         var customers = new Option<int?>("--customers") { Description = "Spread tickets over the first N customers (default: all; a customer_id column wins)." };
         var seed = new Option<int>("--seed") { Description = "Random seed for the customer assignment.", DefaultValueFactory = _ => 7 };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Tickets pushed first (the input's rows again, under their own ids) and left out of every figure: JIT and caches.",
+            DefaultValueFactory = _ => 0,
+        };
+        warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100_000) { r.AddError("--warmup must be between 0 and 100,000"); } });
         customers.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
@@ -62,7 +68,7 @@ internal static class TicketCommands
         var dataDirectory = DataDirectoryOption();
         var command = new Command("replay", "Push tickets through the real pipeline (ingest to decision stored) and print what happened as JSON.")
         {
-            input, customers, seed, dataDirectory,
+            input, customers, seed, warmup, dataDirectory,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,7 +80,8 @@ internal static class TicketCommands
 
             using var host = SupportConsoleApp.BuildWorkerHost(HostArgs(parse.GetValue(dataDirectory)));
             await host.Services.InitializeSupportConsoleAsync(cancellationToken);
-            var report = await TicketReplay.RunAsync(host.Services, rows, parse.GetValue(customers), parse.GetValue(seed), cancellationToken);
+            var report = await TicketReplay.RunAsync(host.Services, rows, parse.GetValue(customers), parse.GetValue(seed), cancellationToken,
+                parse.GetValue(warmup));
             output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
             return 0;
         });

@@ -56,6 +56,7 @@ public sealed record GoldenMetrics(
 public sealed record ReplayReport(
     string RunId,
     int Tickets,
+    int WarmupTickets,
     IReadOnlyDictionary<string, int> Bands,
     double CertifiedShare,
     double? IntentAccuracy,
@@ -73,8 +74,12 @@ public static class TicketReplay
 {
     public const string Channel = "replay";
 
+    /// <summary>
+    /// Replays <paramref name="rows"/>; with <paramref name="warmup"/> &gt; 0 that many tickets (the rows again, cycled,
+    /// under their own external ids) go through first and are left out of every figure.
+    /// </summary>
     public static async Task<ReplayReport> RunAsync(IServiceProvider services, IReadOnlyList<LabelledText> rows, int? customerCount, int seed,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int warmup = 0)
     {
         var contexts = services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>();
         var intake = services.GetRequiredService<TicketIntake>();
@@ -92,6 +97,14 @@ public static class TicketReplay
         }
 
         var random = new Random(seed);
+        for (var i = 0; i < warmup; i++)
+        {
+            var row = rows[i % rows.Count];
+            var customer = row.Column("customer_id") ?? customers[random.Next(customers.Count)];
+            await intake.ReceiveAsync(new InboundTicket($"{runId}-warmup-{i:D6}", customer, Channel, null, row.Text, null), "cli:replay", cancellationToken);
+        }
+
+        random = new Random(seed);
         var latencies = new List<double>(rows.Count);
         var ids = new List<Guid>(rows.Count);
         var cost = ProcessCost.Start();
@@ -122,6 +135,7 @@ public static class TicketReplay
         return new ReplayReport(
             runId,
             rows.Count,
+            warmup,
             Enum.GetValues<ConfidenceBand>().ToDictionary(b => b.ToString().ToLowerInvariant(), b => decided.Count(id => decisions[id].Band == b)),
             decided.Count == 0 ? 0 : decided.Count(id => decisions[id].Certified) / (double)decided.Count,
             labelled.Count == 0 ? null : labelled.Count(i => decisions[ids[i]].Intent == rows[i].Category) / (double)labelled.Count,
