@@ -40,7 +40,7 @@ internal sealed class HiddenLayerNetwork
         HiddenBias.CopyTo(hidden);
         for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
         {
-            TensorPrimitives.MultiplyAdd(Embedding.AsSpan(x.ColumnIndex[k] * Hidden, Hidden), x.Values[k], hidden, hidden);
+            RowKernels.AddScaled(Embedding.AsSpan(x.ColumnIndex[k] * Hidden, Hidden), x.Values[k], hidden);
         }
 
         TensorPrimitives.Max(hidden, 0f, hidden);
@@ -53,21 +53,22 @@ internal sealed class HiddenLayerNetwork
         {
             if (hidden[j] != 0f)
             {
-                TensorPrimitives.MultiplyAdd(Output.AsSpan(j * Classes, Classes), hidden[j], scores, scores);
+                RowKernels.AddScaled(Output.AsSpan(j * Classes, Classes), hidden[j], scores);
             }
         }
     }
 
-    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes).</summary>
+    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes), on the calling thread.</summary>
     public float[] Scores(SparseMatrix x)
     {
         var scores = new float[x.Rows * Classes];
-        Parallel.For(0, x.Rows, () => new float[Hidden], (row, _, hidden) =>
+        var hidden = new float[Hidden];
+        for (var row = 0; row < x.Rows; row++)
         {
             HiddenActivations(x, row, hidden);
             OutputScores(hidden, scores.AsSpan(row * Classes, Classes));
-            return hidden;
-        }, _ => { });
+        }
+
         return scores;
     }
 }
@@ -93,7 +94,10 @@ public sealed record HiddenLayerSettings
     public float Dropout { get; init; } = 0.2f;
 }
 
-/// <summary>Trains <see cref="HiddenLayerNetwork"/> with Adam on mini-batches; embedding rows are updated lazily (only rows a batch touched).</summary>
+/// <summary>
+/// Trains <see cref="HiddenLayerNetwork"/> with Adam on mini-batches; embedding rows are updated lazily (only rows a
+/// batch touched). Runs on the calling thread: <see cref="RouterTrainer"/> keeps the cores busy with whole fits.
+/// </summary>
 internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, int seed)
 {
     private const float Beta1 = 0.9f;
@@ -123,9 +127,9 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
         Array.Fill(embeddingGradientSlot, -1);
 
         var batchSize = settings.BatchSize;
-        var activations = new float[batchSize * hidden];
-        var hiddenGradients = new float[batchSize * hidden];
-        var scoreGradients = new float[batchSize * classes];
+        var activations = new float[hidden];
+        var hiddenGradient = new float[hidden];
+        var scoreGradient = new float[classes];
         var outputGradient = new float[network.Output.Length];
         var hiddenBiasGradient = new float[hidden];
         var outputBiasGradient = new float[classes];
@@ -145,37 +149,6 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = Math.Min(batchSize, order.Length - start);
                 step++;
-                var currentStep = step;
-                Parallel.For(0, batch, () => new float[classes], (b, _, probabilities) =>
-                {
-                    var row = order[start + b];
-                    var h = activations.AsSpan(b * hidden, hidden);
-                    network.HiddenActivations(x, row, h);
-                    if (settings.Dropout > 0)
-                    {
-                        // Seeded per (step, slot): the same masks whatever the thread schedule or process.
-                        var mask = new Random(MixSeed(seed, currentStep, b));
-                        for (var j = 0; j < hidden; j++)
-                        {
-                            h[j] = mask.NextSingle() < settings.Dropout ? 0f : h[j] / keep;
-                        }
-                    }
-
-                    network.OutputScores(h, probabilities);
-                    TensorPrimitives.SoftMax(probabilities, probabilities);
-                    probabilities[labels[row]] -= 1f;
-                    var g = scoreGradients.AsSpan(b * classes, classes);
-                    TensorPrimitives.Multiply(probabilities, 1f / batch, g);
-                    var dh = hiddenGradients.AsSpan(b * hidden, hidden);
-                    for (var j = 0; j < hidden; j++)
-                    {
-                        // h[j] > 0 means the unit was active and kept; dividing by keep undoes the dropout scale.
-                        dh[j] = h[j] > 0f ? TensorPrimitives.Dot(network.Output.AsSpan(j * classes, classes), g) / keep : 0f;
-                    }
-
-                    return probabilities;
-                }, _ => { });
-
                 Array.Clear(outputGradient);
                 Array.Clear(hiddenBiasGradient);
                 Array.Clear(outputBiasGradient);
@@ -183,26 +156,45 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                 for (var b = 0; b < batch; b++)
                 {
                     var row = order[start + b];
-                    var h = activations.AsSpan(b * hidden, hidden);
-                    var g = scoreGradients.AsSpan(b * classes, classes);
-                    var dh = hiddenGradients.AsSpan(b * hidden, hidden);
-                    for (var j = 0; j < hidden; j++)
+                    network.HiddenActivations(x, row, activations);
+                    if (settings.Dropout > 0)
                     {
-                        if (h[j] != 0f)
+                        // Seeded per (step, slot): the same masks whatever the process.
+                        var mask = new Random(MixSeed(seed, step, b));
+                        for (var j = 0; j < hidden; j++)
                         {
-                            var slice = outputGradient.AsSpan(j * classes, classes);
-                            TensorPrimitives.MultiplyAdd(g, h[j], slice, slice);
+                            activations[j] = mask.NextSingle() < settings.Dropout ? 0f : activations[j] / keep;
                         }
                     }
 
-                    TensorPrimitives.Add(outputBiasGradient, g, outputBiasGradient);
-                    TensorPrimitives.Add(hiddenBiasGradient, dh, hiddenBiasGradient);
+                    network.OutputScores(activations, scoreGradient);
+                    TensorPrimitives.SoftMax(scoreGradient, scoreGradient);
+                    scoreGradient[labels[row]] -= 1f;
+                    TensorPrimitives.Multiply(scoreGradient, 1f / batch, scoreGradient);
+                    for (var j = 0; j < hidden; j++)
+                    {
+                        // activations[j] > 0 means the unit was active and kept; dividing by keep undoes the dropout scale.
+                        hiddenGradient[j] = activations[j] > 0f
+                            ? TensorPrimitives.Dot(network.Output.AsSpan(j * classes, classes), scoreGradient) / keep
+                            : 0f;
+                    }
+
+                    for (var j = 0; j < hidden; j++)
+                    {
+                        if (activations[j] != 0f)
+                        {
+                            RowKernels.AddScaled(scoreGradient, activations[j], outputGradient.AsSpan(j * classes, classes));
+                        }
+                    }
+
+                    TensorPrimitives.Add(outputBiasGradient, scoreGradient, outputBiasGradient);
+                    TensorPrimitives.Add(hiddenBiasGradient, hiddenGradient, hiddenBiasGradient);
                     for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
                     {
                         var feature = x.ColumnIndex[k];
-                        if (lastTouched[feature] != currentStep)
+                        if (lastTouched[feature] != step)
                         {
-                            lastTouched[feature] = currentStep;
+                            lastTouched[feature] = step;
                             embeddingGradientSlot[feature] = touched.Count;
                             if (embeddingGradients.Count == touched.Count)
                             {
@@ -213,8 +205,7 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                             touched.Add(feature);
                         }
 
-                        var gradient = embeddingGradients[embeddingGradientSlot[feature]];
-                        TensorPrimitives.MultiplyAdd(dh, x.Values[k], gradient, gradient);
+                        RowKernels.AddScaled(hiddenGradient, x.Values[k], embeddingGradients[embeddingGradientSlot[feature]]);
                     }
                 }
 
@@ -224,12 +215,12 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                 outputMoments.Update(network.Output, outputGradient, 0, rate, correction1, correction2);
                 hiddenBiasMoments.Update(network.HiddenBias, hiddenBiasGradient, 0, rate, correction1, correction2);
                 outputBiasMoments.Update(network.OutputBias, outputBiasGradient, 0, rate, correction1, correction2);
-                Parallel.For(0, touched.Count, t =>
+                for (var t = 0; t < touched.Count; t++)
                 {
                     var feature = touched[t];
                     embeddingMoments.Update(network.Embedding.AsSpan(feature * hidden, hidden), embeddingGradients[t],
                         feature * hidden, rate, correction1, correction2);
-                });
+                }
             }
 
             if (settings.AverageFromEpoch > 0 && epoch >= settings.AverageFromEpoch)
@@ -248,13 +239,25 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
         return average ?? network;
     }
 
-    /// <summary>mean += (next - mean) / count: the running mean of the weights seen so far.</summary>
+    /// <summary>mean += (next - mean) / count: the running mean of the weights seen so far, updated in place.</summary>
     private static void Accumulate(float[] mean, float[] next, int count)
     {
         var scale = 1f / count;
-        var delta = new float[mean.Length];
-        TensorPrimitives.Subtract(next, mean, delta);
-        TensorPrimitives.MultiplyAdd(delta, scale, mean, mean);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var factor = new Vector<float>(scale);
+            for (; i <= mean.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var current = new Vector<float>(mean, i);
+                (((new Vector<float>(next, i) - current) * factor) + current).CopyTo(mean, i);
+            }
+        }
+
+        for (; i < mean.Length; i++)
+        {
+            mean[i] = ((next[i] - mean[i]) * scale) + mean[i];
+        }
     }
 
     /// <summary>A stable hash of three integers (SplitMix64 finaliser); HashCode.Combine is randomised per process.</summary>

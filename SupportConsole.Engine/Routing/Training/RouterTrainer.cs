@@ -84,8 +84,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var (chosenL2, chosenEpochs) = RunFold(0, null);
         Report($"chose l2={chosenL2:G2} and {chosenEpochs} epochs on fold 1 validation rows");
 
-        // The other folds and the final refit are independent: run them two at a time (each is itself parallel
-        // inside, but not enough to keep both cores busy). Every result lands in its own slot: deterministic.
+        // The other folds and the final refit are independent: run them two at a time, each fit on a single thread,
+        // so the cores are shared at this one level. Every result lands in its own slot: deterministic.
         FeatureVocabulary? fullVocabulary = null;
         LinearSoftmaxModel? linear = null;
         HiddenLayerNetwork? network = null;
@@ -120,8 +120,18 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             int epochs;
             if (chosen is null)
             {
-                (l2, linearScores) = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
-                (epochs, networkScores) = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, search, cancellationToken);
+                // The two searches are independent single-threaded fits: one core each.
+                var linearTrials = new List<HyperParameterTrial>();
+                var networkTrials = new List<HyperParameterTrial>();
+                (double L2, float[] Scores) linearSearch = (0, []);
+                (int Epochs, float[] Scores) networkSearch = (0, []);
+                Parallel.Invoke(new ParallelOptions { CancellationToken = cancellationToken },
+                    () => linearSearch = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, linearTrials, cancellationToken),
+                    () => networkSearch = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, networkTrials, cancellationToken));
+                (l2, linearScores) = linearSearch;
+                (epochs, networkScores) = networkSearch;
+                search.AddRange(linearTrials);
+                search.AddRange(networkTrials);
             }
             else
             {

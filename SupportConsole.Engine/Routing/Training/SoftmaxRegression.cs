@@ -21,15 +21,19 @@ internal sealed class LinearSoftmaxModel(int features, int classes)
         Bias.CopyTo(scores);
         for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
         {
-            TensorPrimitives.MultiplyAdd(Weights(x.ColumnIndex[k]), x.Values[k], scores, scores);
+            RowKernels.AddScaled(Weights(x.ColumnIndex[k]), x.Values[k], scores);
         }
     }
 
-    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes).</summary>
+    /// <summary>Class scores for every row of <paramref name="x"/> (rows x classes), on the calling thread.</summary>
     public float[] Scores(SparseMatrix x)
     {
         var scores = new float[x.Rows * Classes];
-        Parallel.For(0, x.Rows, row => Scores(x, row, scores.AsSpan(row * Classes, Classes)));
+        for (var row = 0; row < x.Rows; row++)
+        {
+            Scores(x, row, scores.AsSpan(row * Classes, Classes));
+        }
+
         return scores;
     }
 }
@@ -37,8 +41,9 @@ internal sealed class LinearSoftmaxModel(int features, int classes)
 /// <summary>Fits <see cref="LinearSoftmaxModel"/> by L-BFGS on mean cross-entropy plus an L2 penalty on the weights.</summary>
 internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIterations = 300, double tolerance = 1e-6, int history = 8)
 {
-    // Fixed work partitions keep every sum in the same order whatever the core count, so training is deterministic.
-    private const int Partitions = 32;
+    // Row losses are summed per fixed block of rows, then over the blocks: the order used since the fit ran the
+    // blocks in parallel, so a model retrained on one thread is the same bit for bit.
+    private const int RowBlocks = 32;
 
     public double L2Penalty { get; } = l2Penalty;
 
@@ -167,17 +172,18 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
     private sealed class Objective(SparseMatrix x, int[] labels, int classes, double l2)
     {
         private readonly float[] _rowGradients = new float[x.Rows * classes];
-        private readonly double[] _partitionLoss = new double[Partitions];
+        private readonly float[] _scores = new float[classes];
 
         public double Evaluate(float[] parameters, float[] gradient)
         {
             var model = new ParameterView(parameters, x.Columns, classes);
             var invRows = 1f / x.Rows;
-            Parallel.For(0, Partitions, partition =>
+            var scores = _scores;
+            var lossSum = 0.0;
+            for (var block = 0; block < RowBlocks; block++)
             {
-                var (from, to) = Range(x.Rows, partition);
-                var scores = new float[classes];
-                var lossSum = 0.0;
+                var (from, to) = RowBlock(block);
+                var blockLoss = 0.0;
                 for (var row = from; row < to; row++)
                 {
                     model.Scores(x, row, scores);
@@ -185,29 +191,24 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
                     TensorPrimitives.Subtract(scores, max, scores);
                     TensorPrimitives.Exp(scores, scores);
                     var total = TensorPrimitives.Sum(scores);
-                    lossSum += Math.Log(total) - Math.Log(Math.Max(scores[labels[row]], float.Epsilon));
+                    blockLoss += Math.Log(total) - Math.Log(Math.Max(scores[labels[row]], float.Epsilon));
                     var rowGradient = _rowGradients.AsSpan(row * classes, classes);
                     TensorPrimitives.Multiply(scores, invRows / total, rowGradient);
                     rowGradient[labels[row]] -= invRows;
                 }
 
-                _partitionLoss[partition] = lossSum;
-            });
+                lossSum += blockLoss;
+            }
 
-            Parallel.For(0, Partitions, partition =>
+            for (var feature = 0; feature < x.Columns; feature++)
             {
-                var (from, to) = Range(x.Columns, partition);
-                for (var feature = from; feature < to; feature++)
+                var featureGradient = gradient.AsSpan(feature * classes, classes);
+                TensorPrimitives.Multiply(parameters.AsSpan(feature * classes, classes), (float)l2, featureGradient);
+                for (var k = x.ColumnStart[feature]; k < x.ColumnStart[feature + 1]; k++)
                 {
-                    var featureGradient = gradient.AsSpan(feature * classes, classes);
-                    TensorPrimitives.Multiply(parameters.AsSpan(feature * classes, classes), (float)l2, featureGradient);
-                    for (var k = x.ColumnStart[feature]; k < x.ColumnStart[feature + 1]; k++)
-                    {
-                        TensorPrimitives.MultiplyAdd(_rowGradients.AsSpan(x.RowIndex[k] * classes, classes), x.ColumnValues[k],
-                            featureGradient, featureGradient);
-                    }
+                    RowKernels.AddScaled(_rowGradients.AsSpan(x.RowIndex[k] * classes, classes), x.ColumnValues[k], featureGradient);
                 }
-            });
+            }
 
             var biasGradient = gradient.AsSpan(x.Columns * classes, classes);
             biasGradient.Clear();
@@ -218,11 +219,11 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
 
             var weights = parameters.AsSpan(0, x.Columns * classes);
             var penalty = 0.5 * l2 * TensorPrimitives.Dot(weights, weights);
-            return (_partitionLoss.Sum() / x.Rows) + penalty;
+            return (lossSum / x.Rows) + penalty;
         }
 
-        private static (int From, int To) Range(int count, int partition) =>
-            ((int)((long)count * partition / Partitions), (int)((long)count * (partition + 1) / Partitions));
+        private (int From, int To) RowBlock(int block) =>
+            ((int)((long)x.Rows * block / RowBlocks), (int)((long)x.Rows * (block + 1) / RowBlocks));
     }
 
     private readonly struct ParameterView(float[] parameters, int features, int classes)
@@ -232,7 +233,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             parameters.AsSpan(features * classes, classes).CopyTo(scores);
             for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
             {
-                TensorPrimitives.MultiplyAdd(parameters.AsSpan(x.ColumnIndex[k] * classes, classes), x.Values[k], scores, scores);
+                RowKernels.AddScaled(parameters.AsSpan(x.ColumnIndex[k] * classes, classes), x.Values[k], scores);
             }
         }
     }
