@@ -78,6 +78,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
+    /// <summary>
+    /// Ingests fresh tickets on <paramref name="instance"/> until the answer satisfies <paramref name="done"/>, for at
+    /// most <paramref name="timeout"/>, and returns the last answer: a change made on another instance arrives through a
+    /// notification, a moment after the call that made it has returned.
+    /// </summary>
+    public static async Task<JsonElement> IngestUntilAsync(AppInstanceProcess instance, string externalIdPrefix, string body,
+        Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 0; ; attempt++)
+        {
+            var (_, answer) = await IngestAsync(instance, $"{externalIdPrefix}-{attempt}", body);
+            if (done(answer) || clock.Elapsed > timeout)
+            {
+                return answer;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await A.DisposeAsync();

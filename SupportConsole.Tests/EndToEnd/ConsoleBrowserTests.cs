@@ -37,7 +37,20 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         await ConsolePage.ScreenshotAsync(page, "ticket-editing");
         await page.ClickAsync("[data-testid=send-button]");
 
-        await page.WaitForURLAsync("**/queues/suggest");
+        try
+        {
+            await page.WaitForURLAsync("**/queues/suggest");
+        }
+        catch (TimeoutException)
+        {
+            // A refused send stays on the ticket and says why in a snackbar: keep what the agent saw for the failure.
+            await ConsolePage.ScreenshotAsync(page, "ticket-send-did-not-leave");
+            var messages = await page.Locator(".mud-snackbar").AllInnerTextsAsync();
+            await using var check = app.Database();
+            var row = await check.Tickets.AsNoTracking().SingleAsync(t => t.Id == Guid.Parse(id));
+            Assert.Fail($"the send did not go back to the queue; snackbars: [{string.Join(" | ", messages)}]; ticket {row.Status} version {row.Version}; page at {page.Url}");
+        }
+
         await page.Locator($"a[href='/tickets/{id}']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
         await using var db = app.Database();
         var stored = await db.Tickets.Include(t => t.Draft).SingleAsync(t => t.Id == Guid.Parse(id));
