@@ -60,39 +60,9 @@ public static class ClusterIngestBenchmark
 
             // Warm up every instance (JIT, pools, caches) on another channel; not counted.
             await Task.WhenAll(clients.SelectMany((client, c) => Enumerable.Range(0, 16).Select(i =>
-                client.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", (c * 100) + i, texts), cancellationToken))));
+                client.PostAsJsonAsync("/api/v1/tickets", IngestLoad.Ticket("warmup", (c * 100) + i, texts), cancellationToken))));
 
-            var latencies = new double[tickets];
-            var accepted = 0;
-            var failed = 0;
-            var next = -1;
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                while (clock.Elapsed < limit)
-                {
-                    var i = Interlocked.Increment(ref next);
-                    if (i >= tickets)
-                    {
-                        return;
-                    }
-
-                    var start = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        using var response = await clients[i % clients.Count].PostAsJsonAsync("/api/v1/tickets", Ticket(Channel, i, texts), cancellationToken);
-                        Interlocked.Increment(ref response.IsSuccessStatusCode ? ref accepted : ref failed);
-                    }
-                    catch (HttpRequestException)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-
-                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                }
-            }));
-            var seconds = clock.Elapsed.TotalSeconds;
-            var sent = Math.Min(tickets, next + 1);
+            var load = await IngestLoad.RunAsync(i => clients[i % clients.Count], Channel, texts, tickets, concurrency, limit, cancellationToken);
             foreach (var client in clients)
             {
                 client.Dispose();
@@ -101,8 +71,8 @@ public static class ClusterIngestBenchmark
             await using var db = new PostgresSupportConsoleDbContext(new DbContextOptionsBuilder<PostgresSupportConsoleDbContext>().UseNpgsql(database).Options);
             var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
             var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
-            return new ClusterIngestReport(instances, sent, accepted, failed, stored, decided, accepted - stored, concurrency, Math.Round(seconds, 2),
-                Math.Round(sent / seconds, 1), LatencySummary.Of(latencies.Take(sent).ToArray()));
+            return new ClusterIngestReport(instances, load.Sent, load.Accepted, load.Failed, stored, decided, load.Accepted - stored, concurrency,
+                Math.Round(load.Seconds, 2), Math.Round(load.Sent / load.Seconds, 1), load.LatencyMs);
         }
         finally
         {
@@ -127,12 +97,4 @@ public static class ClusterIngestBenchmark
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static object Ticket(string channel, int i, IReadOnlyList<string> texts) => new
-    {
-        externalId = $"{channel}-{i:D7}",
-        customerId = $"C{(i % 200) + 1:D4}",
-        channel,
-        body = texts[i % texts.Count],
-    };
 }

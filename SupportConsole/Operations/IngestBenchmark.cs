@@ -58,48 +58,26 @@ public static class IngestBenchmark
             {
                 while (Interlocked.Increment(ref warmupNext) is var i && i < warmup)
                 {
-                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", Ticket("warmup", i, texts), cancellationToken);
+                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", IngestLoad.Ticket("warmup", i, texts), cancellationToken);
                 }
             }));
 
             var writer = app.Services.GetRequiredService<GroupCommitWriter>();
             var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
 
-            var latencies = new double[tickets];
-            var created = 0;
-            var failed = 0;
-            var next = -1;
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var cost = ProcessCost.Start();
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                while (clock.Elapsed < limit)
-                {
-                    var i = Interlocked.Increment(ref next);
-                    if (i >= tickets)
-                    {
-                        return;
-                    }
-
-                    var start = Stopwatch.GetTimestamp();
-                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", Ticket(Channel, i, texts), cancellationToken);
-                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    Interlocked.Increment(ref response.IsSuccessStatusCode ? ref created : ref failed);
-                }
-            }));
-            var seconds = clock.Elapsed.TotalSeconds;
+            var load = await IngestLoad.RunAsync(_ => http, Channel, texts, tickets, concurrency, limit, cancellationToken);
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            var sent = Math.Min(tickets, next + 1);
-            var spent = cost.Stop(sent);
+            var spent = cost.Stop(load.Sent);
             var (commits, writes) = (writer.Commits - commitsBefore, writer.Writes - writesBefore);
 
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
             var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
             var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
-            return new IngestBenchmarkReport(warmup, sent, created, failed, stored, decided, created - stored, concurrency, Math.Round(seconds, 2),
-                Math.Round(sent / seconds, 1), Math.Round(cpuMs / sent, 3), Math.Round(cpuMs / 1000 / seconds, 2), spent,
-                Math.Round(commits == 0 ? 0 : (double)writes / commits, 2), LatencySummary.Of(latencies.Take(sent).ToArray()));
+            return new IngestBenchmarkReport(warmup, load.Sent, load.Accepted, load.Failed, stored, decided, load.Accepted - stored, concurrency,
+                Math.Round(load.Seconds, 2), Math.Round(load.Sent / load.Seconds, 1), Math.Round(cpuMs / load.Sent, 3),
+                Math.Round(cpuMs / 1000 / load.Seconds, 2), spent, Math.Round(commits == 0 ? 0 : (double)writes / commits, 2), load.LatencyMs);
         }
         finally
         {
@@ -112,12 +90,4 @@ public static class IngestBenchmark
             }
         }
     }
-
-    private static object Ticket(string channel, int i, IReadOnlyList<string> texts) => new
-    {
-        externalId = $"{channel}-{i:D7}",
-        customerId = $"C{(i % 200) + 1:D4}",
-        channel,
-        body = texts[i % texts.Count],
-    };
 }
