@@ -38,7 +38,15 @@ public static class JobsRegistration
         {
             services.AddSingleton<JobStorage>(sp =>
             {
-                var storageOptions = new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true };
+                // Long polling: workers LISTEN for Hangfire's NOTIFY, so an enqueued job (an outbox pass, a retry that
+                // came due) starts at once on some instance instead of at the next 15-second queue poll.
+                var storageOptions = new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    EnableLongPolling = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(5),
+                };
                 var connectionString = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
                 return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
             });
