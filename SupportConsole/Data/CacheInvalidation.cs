@@ -23,6 +23,10 @@ public sealed class CacheOptions
     /// <summary>A customer's records (plan, transactions), per customer.</summary>
     [Range(0, 1000)]
     public int CustomerRecordsMilliseconds { get; set; } = 1000;
+
+    /// <summary>The customers' monthly budgets (all of them, read together: few customers have one).</summary>
+    [Range(0, 1000)]
+    public int BudgetsMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>A counter of changes made through this process to one kind of data, so caches of it know they are stale.</summary>
@@ -35,12 +39,14 @@ public sealed class ChangeCounter
     public void Advance() => Interlocked.Increment(ref _value);
 }
 
-/// <summary>The change counters the pipeline's caches check: settings, and customers with their records.</summary>
+/// <summary>The change counters the pipeline's caches check: settings, customers with their records, and budgets.</summary>
 public sealed class DataChanges
 {
     public ChangeCounter Settings { get; } = new();
 
     public ChangeCounter Customers { get; } = new();
+
+    public ChangeCounter Budgets { get; } = new();
 }
 
 /// <summary>
@@ -121,6 +127,7 @@ internal sealed class CacheInvalidationInterceptor(DataChanges changes) : SaveCh
             {
                 Setting => changes.Settings,
                 Customer or CustomerTransaction => changes.Customers,
+                CustomerBudget => changes.Budgets,
                 _ => null,
             };
             if (counter is not null && !touched.Contains(counter))

@@ -20,6 +20,7 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 
     private readonly Dictionary<(Type Type, int Rows), Statement> _inserts = [];
     private readonly Dictionary<(Type Type, string Set, string Where), Statement> _updates = [];
+    private readonly Dictionary<Type, Statement> _insertOrAdds = [];
     private readonly Dictionary<string, DbCommand> _texts = [];
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
 
@@ -101,6 +102,29 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     }
 
     /// <summary>
+    /// Inserts one row of counters, or, when a row with its primary key is stored already, adds its other columns to
+    /// the stored ones: <c>INSERT ... ON CONFLICT (key) DO UPDATE SET "X" = "T"."X" + excluded."X"</c>, which SQLite and
+    /// PostgreSQL both accept. Every non-key column must be a number. One prepared statement per row type.
+    /// </summary>
+    public void InsertOrAdd(object row)
+    {
+        var type = row.GetType();
+        if (!_insertOrAdds.TryGetValue(type, out var statement))
+        {
+            statement = PrepareInsertOrAdd(type);
+            _insertOrAdds[type] = statement;
+        }
+
+        var parameters = statement.Command.Parameters;
+        for (var c = 0; c < statement.Columns.Count; c++)
+        {
+            parameters[c].Value = statement.Columns[c].ProviderValue(row);
+        }
+
+        Execute(statement);
+    }
+
+    /// <summary>
     /// <c>UPDATE</c> of the <paramref name="set"/> columns of one row to its current values, where the
     /// <paramref name="where"/> columns hold the given values (e.g. key and the version read before); returns the rows changed.
     /// </summary>
@@ -130,13 +154,14 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _inserts.Values.Concat(_updates.Values).Select(s => s.Command).Concat(_texts.Values))
+        foreach (var command in _inserts.Values.Concat(_updates.Values).Concat(_insertOrAdds.Values).Select(s => s.Command).Concat(_texts.Values))
         {
             command.Dispose();
         }
 
         _inserts.Clear();
         _updates.Clear();
+        _insertOrAdds.Clear();
         _texts.Clear();
     }
 
@@ -179,6 +204,19 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 
         command.CommandText = sql.ToString();
         return new Statement(command, columns);
+    }
+
+    private Statement PrepareInsertOrAdd(Type type)
+    {
+        var statement = PrepareInsert(type, 1);
+        var (entity, table) = Table(type);
+        var keys = entity.FindPrimaryKey()!.Properties;
+        var counters = statement.Columns.Where(c => !keys.Contains(c.Property)).ToList();
+        var tableName = _sql.DelimitIdentifier(table.Name, table.Schema);
+        statement.Command.CommandText += new StringBuilder(" ON CONFLICT (")
+            .AppendJoin(", ", keys.Select(k => _sql.DelimitIdentifier(k.GetColumnName(table)!))).Append(") DO UPDATE SET ")
+            .AppendJoin(", ", counters.Select(c => $"{_sql.DelimitIdentifier(c.Name)} = {tableName}.{_sql.DelimitIdentifier(c.Name)} + excluded.{_sql.DelimitIdentifier(c.Name)}"));
+        return statement;
     }
 
     private Statement PrepareUpdate(Type type, IReadOnlyList<string> set, IReadOnlyList<string> where)

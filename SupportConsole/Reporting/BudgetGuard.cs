@@ -32,15 +32,11 @@ public sealed class BudgetGuard(TimeProvider clock)
 
     public static long ToNanos(decimal usd) => PriceTable.ToNanos(usd);
 
-    public async Task<BudgetCheck> CheckAsync(SupportConsoleDbContext db, string customerId, CancellationToken cancellationToken)
+    /// <summary>What <paramref name="budget"/> allows now, from the customer's month-to-date spend.</summary>
+    public async Task<BudgetCheck> CheckAsync(SupportConsoleDbContext db, CustomerBudget budget, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var budget = await db.CustomerBudgets.AsNoTracking().FirstOrDefaultAsync(b => b.CustomerId == customerId, cancellationToken);
-        if (budget is null)
-        {
-            return BudgetCheck.None(MonthOf(now));
-        }
-
+        var customerId = budget.CustomerId;
         var spend = await MonthToDateAsync(db, customerId, now, cancellationToken);
         var stopped = budget.OverBudgetAction == OverBudgetAction.StopCloudDeferral && spend >= ToNanos(budget.MonthlyBudgetUsd);
         var limits = stopped
@@ -49,6 +45,9 @@ public sealed class BudgetGuard(TimeProvider clock)
             : CustomerLimits.None;
         return new BudgetCheck(budget, MonthOf(now), spend, limits);
     }
+
+    /// <summary>A customer without a budget: nothing to check.</summary>
+    public BudgetCheck Unbudgeted() => BudgetCheck.None(MonthOf(clock.GetUtcNow()));
 
     /// <summary>Month-to-date AI spend of a customer (nano-dollars), up to and including the day of <paramref name="at"/>.</summary>
     public static Task<long> MonthToDateAsync(SupportConsoleDbContext db, string customerId, DateTimeOffset at, CancellationToken cancellationToken)

@@ -11,13 +11,18 @@ public readonly record struct ReportedState(DateTimeOffset? FirstResponseAt, Dra
 /// Keeps the daily rollups in step with the facts, in the same transaction: the decision (called by TicketProcessor)
 /// and agents' actions (called by TicketActions). Budgets are checked and alerted here too.
 /// </summary>
-public sealed class CostRollups(IDbContextFactory<SupportConsoleDbContext> contexts, BudgetGuard budgets)
+public sealed class CostRollups(IDbContextFactory<SupportConsoleDbContext> contexts, BudgetCache budgetCache, BudgetGuard budgets)
 {
-    /// <summary>Before the engine runs: the customer's budget and what it allows.</summary>
-    public async Task<BudgetCheck> BeforeDecisionAsync(string customerId, CancellationToken cancellationToken)
+    /// <summary>Before the engine runs: the customer's budget and what it allows (no query for a customer without one).</summary>
+    public async ValueTask<BudgetCheck> BeforeDecisionAsync(string customerId, CancellationToken cancellationToken)
     {
+        if (await budgetCache.GetAsync(customerId, cancellationToken) is not { } budget)
+        {
+            return budgets.Unbudgeted();
+        }
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await budgets.CheckAsync(db, customerId, cancellationToken);
+        return await budgets.CheckAsync(db, budget, cancellationToken);
     }
 
     /// <summary>

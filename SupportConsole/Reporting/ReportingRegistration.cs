@@ -28,6 +28,7 @@ public static class ReportingRegistration
             .ValidateDataAnnotations()
             .Validate(o => o.AlertWebhookUrl is null || o.AlertWebhookUrl.IsAbsoluteUri, "Budgets:AlertWebhookUrl must be an absolute URL")
             .ValidateOnStart();
+        services.AddSingleton<BudgetCache>();
         services.AddSingleton<BudgetGuard>();
         services.AddSingleton<CostRollups>();
         services.AddSingleton<RollupRebuilder>();

@@ -33,15 +33,15 @@ public static class RollupWriter
         }
     }
 
-    /// <summary>The same, synchronously, on the group-commit writer's connection and in its current transaction.</summary>
-    public static void Upsert(RowStatements statements, IEnumerable<object> rows, int rowsPerStatement = 250)
+    /// <summary>
+    /// The same, synchronously, on the group-commit writer's connection and in its current transaction: a prepared
+    /// single-row statement per row (a decision adds a handful of rows; parsing one big statement per ticket cost more).
+    /// </summary>
+    public static void Upsert(RowStatements statements, IEnumerable<object> rows)
     {
-        foreach (var command in Build(statements.Context, rows, statements.CreateCommand, rowsPerStatement))
+        foreach (var row in rows)
         {
-            using (command)
-            {
-                command.ExecuteNonQuery();
-            }
+            statements.InsertOrAdd(row);
         }
     }
 
