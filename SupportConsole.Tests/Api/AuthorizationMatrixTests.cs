@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Api;
+using SupportConsole.Data;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Api;
@@ -110,11 +113,61 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         var key = await _host.CreateKeyAsync(["tickets:read"]);
         var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
         var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
-        await access.RevokeKeyAsync(stored.Id, "test");
         using var client = _host.Factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var ticket = await _host.TicketIdAsync();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{await _host.TicketIdAsync()}")).StatusCode);
+        // Used first, so the verified key is cached: the revocation must still apply to the very next request.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+        await access.RevokeKeyAsync(stored.Id, "test");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyRevokedBehindTheAppsBackIsRefusedOnceItsCacheEntryIsOld()
+    {
+        var key = await _host.CreateKeyAsync(["tickets:read"]);
+        using var client = _host.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var ticket = await _host.TicketIdAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+
+        // As another instance would: straight to the database, past this process's change counters.
+        await using (var db = _host.Factory.Database())
+        {
+            var hash = ApiKeyFormat.Hash(key);
+            Assert.Equal(1, await db.ApiKeys.Where(k => k.Hash == hash).ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, DateTimeOffset.UtcNow)));
+        }
+
+        var age = _host.Factory.Services.GetRequiredService<IOptions<CacheOptions>>().Value.ApiKeysMilliseconds;
+        await Task.Delay(age + 100);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task LastUsedIsRecordedWithoutAWritePerRequest()
+    {
+        var key = await _host.CreateKeyAsync(["tickets:read"]);
+        using var client = _host.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        var ticket = await _host.TicketIdAsync();
+        var hash = ApiKeyFormat.Hash(key);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+        DateTimeOffset? first;
+        await using (var db = _host.Factory.Database())
+        {
+            first = await db.ApiKeys.Where(k => k.Hash == hash).Select(k => k.LastUsedAt).SingleAsync();
+        }
+
+        Assert.NotNull(first);
+        await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
+        await using (var db = _host.Factory.Database())
+        {
+            Assert.Equal(first, await db.ApiKeys.Where(k => k.Hash == hash).Select(k => k.LastUsedAt).SingleAsync());
+        }
     }
 
     public sealed class Host : IDisposable

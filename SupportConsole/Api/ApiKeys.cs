@@ -46,14 +46,13 @@ public static class ApiKeyFormat
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key)), Encoding.ASCII.GetBytes(storedHash));
 }
 
-/// <summary>Authenticates <c>X-Api-Key</c>: bootstrap keys from configuration, then hashed keys in the database.</summary>
+/// <summary>Authenticates <c>X-Api-Key</c>: bootstrap keys from configuration, then hashed keys in the database (through <see cref="VerifiedApiKeys"/>).</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptionsMonitor<ApiOptions> api,
-    IDbContextFactory<SupportConsoleDbContext> contexts,
-    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    VerifiedApiKeys keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
@@ -75,23 +74,12 @@ public sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        var prefix = ApiKeyFormat.LookupPrefix(key);
-        if (prefix.Length == 0)
-        {
-            return AuthenticateResult.Fail("unknown API key");
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(Context.RequestAborted);
-        var candidates = await db.ApiKeys.Where(k => k.Prefix == prefix && k.RevokedAt == null).ToListAsync(Context.RequestAborted);
-        var match = candidates.FirstOrDefault(k => ApiKeyFormat.Matches(key, k.Hash));
-        if (match is null)
+        if (await keys.VerifyAsync(key, Context.RequestAborted) is not { } verified)
         {
             return AuthenticateResult.Fail("unknown or revoked API key");
         }
 
-        await db.ApiKeys.Where(k => k.Id == match.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), Context.RequestAborted);
-        return Success($"key:{match.Name}", match.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return Success($"key:{verified.Name}", verified.Scopes);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

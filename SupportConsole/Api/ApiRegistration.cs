@@ -23,6 +23,7 @@ public static class ApiRegistration
             .AddPolicy(ApiPolicies.TicketsWrite, Scope(ApiScopes.TicketsWrite))
             .AddPolicy(ApiPolicies.TicketsRead, Scope(ApiScopes.TicketsRead))
             .AddPolicy(ApiPolicies.ReportsRead, Scope(ApiScopes.ReportsRead));
+        builder.Services.AddSingleton<VerifiedApiKeys>();
         builder.Services.AddSingleton<TicketQueries>();
 
         // Ticket answers are written by source-generated code; anything else (problem details) as before.

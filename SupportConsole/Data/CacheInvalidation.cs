@@ -27,6 +27,10 @@ public sealed class CacheOptions
     /// <summary>The customers' monthly budgets (all of them, read together: few customers have one).</summary>
     [Range(0, 1000)]
     public int BudgetsMilliseconds { get; set; } = 1000;
+
+    /// <summary>A stored API key verified once (how long a revocation on another instance may take to arrive).</summary>
+    [Range(0, 1000)]
+    public int ApiKeysMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>A counter of changes made through this process to one kind of data, so caches of it know they are stale.</summary>
@@ -39,7 +43,7 @@ public sealed class ChangeCounter
     public void Advance() => Interlocked.Increment(ref _value);
 }
 
-/// <summary>The change counters the pipeline's caches check: settings, customers with their records, and budgets.</summary>
+/// <summary>The change counters the caches on the request path check: settings, customers with their records, budgets, API keys.</summary>
 public sealed class DataChanges
 {
     public ChangeCounter Settings { get; } = new();
@@ -47,6 +51,8 @@ public sealed class DataChanges
     public ChangeCounter Customers { get; } = new();
 
     public ChangeCounter Budgets { get; } = new();
+
+    public ChangeCounter ApiKeys { get; } = new();
 }
 
 /// <summary>
@@ -128,6 +134,7 @@ internal sealed class CacheInvalidationInterceptor(DataChanges changes) : SaveCh
                 Setting => changes.Settings,
                 Customer or CustomerTransaction => changes.Customers,
                 CustomerBudget => changes.Budgets,
+                ApiKey => changes.ApiKeys,
                 _ => null,
             };
             if (counter is not null && !touched.Contains(counter))

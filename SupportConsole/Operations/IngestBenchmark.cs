@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Administration;
 using SupportConsole.Api;
 using SupportConsole.Data;
 using SupportConsole.Pipeline;
@@ -35,11 +36,9 @@ public static class IngestBenchmark
         CancellationToken cancellationToken)
     {
         var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
-        var key = ApiKeyFormat.NewKey();
         var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
-            builder.Configuration[$"{ApiOptions.SectionName}:{nameof(ApiOptions.BootstrapKeys)}:0"] = key;
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -47,6 +46,15 @@ public static class IngestBenchmark
         try
         {
             await app.StartAsync(cancellationToken);
+
+            // A key an admin created (hashed in the database), as a real integration sends, not a bootstrap key.
+            var (created, key) = await app.Services.GetRequiredService<AccessAdmin>()
+                .CreateKeyAsync("ingest benchmark", [ApiScopes.TicketsWrite], "bench", cancellationToken);
+            if (key is null)
+            {
+                throw new InvalidOperationException($"could not create the benchmark's API key: {created.Message}");
+            }
+
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address) };
             http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
