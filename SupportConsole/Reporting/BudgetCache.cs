@@ -17,6 +17,7 @@ public sealed class BudgetCache(
     IOptions<CacheOptions> options,
     TimeProvider clock)
 {
+    private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Snapshot? _snapshot;
 
     public async ValueTask<CustomerBudget?> GetAsync(string customerId, CancellationToken cancellationToken)
@@ -24,18 +25,34 @@ public sealed class BudgetCache(
         // The counter is read before the database: a change committed while reading leaves this snapshot stale at once.
         var generation = changes.Budgets.Value;
         var snapshot = _snapshot;
-        if (snapshot is null || snapshot.Generation != generation
-            || clock.GetElapsedTime(snapshot.ReadAt).TotalMilliseconds >= options.Value.BudgetsMilliseconds)
+        if (!IsCurrent(snapshot, generation))
         {
-            var readAt = clock.GetTimestamp();
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var budgets = await db.CustomerBudgets.AsNoTracking().ToDictionaryAsync(b => b.CustomerId, StringComparer.Ordinal, cancellationToken);
-            snapshot = new Snapshot(budgets, generation, readAt);
-            _snapshot = snapshot;
+            // One reader at a time: when the snapshot ages out under load, the requests waiting share the next read.
+            await _reload.WaitAsync(cancellationToken);
+            try
+            {
+                snapshot = _snapshot;
+                if (!IsCurrent(snapshot, generation))
+                {
+                    var readAt = clock.GetTimestamp();
+                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                    var budgets = await db.CustomerBudgets.AsNoTracking().ToDictionaryAsync(b => b.CustomerId, StringComparer.Ordinal, cancellationToken);
+                    snapshot = new Snapshot(budgets, generation, readAt);
+                    _snapshot = snapshot;
+                }
+            }
+            finally
+            {
+                _reload.Release();
+            }
         }
 
-        return snapshot.Budgets.GetValueOrDefault(customerId);
+        return snapshot!.Budgets.GetValueOrDefault(customerId);
     }
+
+    private bool IsCurrent(Snapshot? snapshot, long generation) =>
+        snapshot is not null && snapshot.Generation == generation
+        && clock.GetElapsedTime(snapshot.ReadAt).TotalMilliseconds < options.Value.BudgetsMilliseconds;
 
     private sealed record Snapshot(Dictionary<string, CustomerBudget> Budgets, long Generation, long ReadAt);
 }
