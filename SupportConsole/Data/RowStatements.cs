@@ -210,13 +210,22 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     {
         var statement = PrepareInsert(type, 1);
         var (entity, table) = Table(type);
-        var keys = entity.FindPrimaryKey()!.Properties;
-        var counters = statement.Columns.Where(c => !keys.Contains(c.Property)).ToList();
-        var tableName = _sql.DelimitIdentifier(table.Name, table.Schema);
-        statement.Command.CommandText += new StringBuilder(" ON CONFLICT (")
-            .AppendJoin(", ", keys.Select(k => _sql.DelimitIdentifier(k.GetColumnName(table)!))).Append(") DO UPDATE SET ")
-            .AppendJoin(", ", counters.Select(c => $"{_sql.DelimitIdentifier(c.Name)} = {tableName}.{_sql.DelimitIdentifier(c.Name)} + excluded.{_sql.DelimitIdentifier(c.Name)}"));
+        statement.Command.CommandText += AddOnConflict(entity, table, _sql);
         return statement;
+    }
+
+    /// <summary>
+    /// <c> ON CONFLICT (key) DO UPDATE SET "X" = "T"."X" + excluded."X"</c> for every non-key column of the table: what
+    /// turns an <c>INSERT</c> of counters into "insert or add" (also used by the rollups' multi-row rebuild).
+    /// </summary>
+    public static string AddOnConflict(IEntityType entity, StoreObjectIdentifier table, ISqlGenerationHelper sql)
+    {
+        var keys = entity.FindPrimaryKey()!.Properties;
+        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
+        string Column(IProperty p) => sql.DelimitIdentifier(p.GetColumnName(table)!);
+        var counters = entity.GetProperties().Where(p => p.GetColumnName(table) is not null && !keys.Contains(p));
+        return new StringBuilder(" ON CONFLICT (").AppendJoin(", ", keys.Select(Column)).Append(") DO UPDATE SET ")
+            .AppendJoin(", ", counters.Select(c => $"{Column(c)} = {tableName}.{Column(c)} + excluded.{Column(c)}")).ToString();
     }
 
     private Statement PrepareUpdate(Type type, IReadOnlyList<string> set, IReadOnlyList<string> where)

@@ -14,7 +14,8 @@ namespace SupportConsole.Reporting;
 /// <c>INSERT ... VALUES (...), (...) ON CONFLICT (key) DO UPDATE SET "X" = "T"."X" + excluded."X"</c>, which SQLite and
 /// PostgreSQL both accept. Table, columns, key and value conversions come from the EF model; every non-key column is
 /// an additive counter. Rows with the same key are merged first (PostgreSQL refuses to update one row twice in one
-/// statement).
+/// statement). On the group-commit writer's connection each row is one prepared <see cref="RowStatements.InsertOrAdd"/>
+/// instead, with the same conflict clause.
 /// </summary>
 public static class RollupWriter
 {
@@ -176,8 +177,7 @@ public static class RollupWriter
         string Column(IProperty p) => helper.DelimitIdentifier(p.GetColumnName(table)!);
         var tableName = helper.DelimitIdentifier(table.Name, table.Schema);
         var prefix = $"INSERT INTO {tableName} ({string.Join(", ", columns.Select(Column))}) VALUES ";
-        var upsert = $" ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET "
-            + string.Join(", ", counters.Select(c => $"{Column(c)} = {tableName}.{Column(c)} + excluded.{Column(c)}"));
+        var upsert = RowStatements.AddOnConflict(entity, table, helper);
         return new Shape(entity, keys, columns, counters, prefix, upsert);
     });
 
