@@ -1,15 +1,13 @@
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SupportConsole.Engine.Routing.Onnx;
 
 namespace SupportConsole.Engine.Retrieval;
 
 /// <summary>The ONNX Runtime embedder: one session for the life of the object (Run is thread-safe), checked against its card when loaded.</summary>
 public sealed class OnnxTextEmbedder : ITextEmbedder, IDisposable
 {
-    /// <summary>Texts per session run: a run pads every text to the longest in it, so batches are sorted by length and cut.</summary>
-    private const int BucketSize = 32;
-
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames = [EmbedderCard.InputName];
@@ -82,23 +80,12 @@ public sealed class OnnxTextEmbedder : ITextEmbedder, IDisposable
             throw new ArgumentException("text is null", nameof(texts));
         }
 
-        if (texts.Count <= BucketSize)
+        return texts.Count switch
         {
-            return texts.Count == 0 ? [] : Run([.. texts]);
-        }
-
-        var embeddings = new float[texts.Count * Dimensions];
-        var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-        foreach (var bucket in byLength.Chunk(BucketSize))
-        {
-            var rows = Run([.. bucket.Select(i => texts[i])]);
-            for (var b = 0; b < bucket.Length; b++)
-            {
-                rows.AsSpan(b * Dimensions, Dimensions).CopyTo(embeddings.AsSpan(bucket[b] * Dimensions, Dimensions));
-            }
-        }
-
-        return embeddings;
+            0 => [],
+            1 => Run([texts[0]]),
+            _ => PaddedRuns.RunAll(texts, Dimensions, Run),
+        };
     }
 
     public void Dispose()

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SupportConsole.Engine.Routing.Onnx;
 
 namespace SupportConsole.Engine.Routing;
 
@@ -31,12 +32,6 @@ public interface IIntentRouter
 public sealed class OnnxIntentRouter : IIntentRouter, IDisposable
 {
     private const int TopCount = 3;
-
-    /// <summary>
-    /// Tickets per session run when routing a batch. A run pads every ticket to the longest in it, so batches are
-    /// sorted by length and cut into buckets of this size: long tickets do not inflate short ones.
-    /// </summary>
-    private const int BucketSize = 32;
 
     private readonly InferenceSession _session;
     private readonly string[] _inputNames = [RouterGraphWriterConstants.InputName];
@@ -130,24 +125,7 @@ public sealed class OnnxIntentRouter : IIntentRouter, IDisposable
             throw new ArgumentException("ticket text is null", nameof(texts));
         }
 
-        if (texts.Count <= BucketSize)
-        {
-            return Run([.. texts]);
-        }
-
-        var labels = Card.Labels.Count;
-        var probabilities = new float[texts.Count * labels];
-        var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
-        foreach (var bucket in byLength.Chunk(BucketSize))
-        {
-            var bucketProbabilities = Run([.. bucket.Select(i => texts[i])]);
-            for (var b = 0; b < bucket.Length; b++)
-            {
-                bucketProbabilities.AsSpan(b * labels, labels).CopyTo(probabilities.AsSpan(bucket[b] * labels, labels));
-            }
-        }
-
-        return probabilities;
+        return texts.Count == 1 ? Run([texts[0]]) : PaddedRuns.RunAll(texts, Card.Labels.Count, Run);
     }
 
     private float[] Run(string[] texts)
