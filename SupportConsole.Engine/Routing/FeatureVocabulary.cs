@@ -75,14 +75,12 @@ public sealed class FeatureVocabulary
     public SparseVector Vectorize(string text)
     {
         var (wordGrams, charGrams) = TicketTextFeaturizer.Ngrams(text, Settings);
-        var counts = new SortedDictionary<int, int>();
-        double wordSquares = 0, charSquares = 0;
+        var ids = new List<int>(wordGrams.Count + charGrams.Count);
         foreach (var gram in wordGrams)
         {
             if (_wordIds.TryGetValue(gram, out var id))
             {
-                counts[id] = counts.GetValueOrDefault(id) + 1;
-                wordSquares += (double)Idf[id] * Idf[id];
+                ids.Add(id);
             }
         }
 
@@ -90,19 +88,59 @@ public sealed class FeatureVocabulary
         {
             if (_charIds.TryGetValue(gram, out var id))
             {
-                counts[id] = counts.GetValueOrDefault(id) + 1;
+                ids.Add(id);
+            }
+        }
+
+        return FromOccurrences(ids);
+    }
+
+    /// <summary>
+    /// The feature vector of a ticket from the ids of its n-gram occurrences that are in the vocabulary, words first
+    /// and then characters, each in text order (the order the block norms are summed in). The list is sorted in place.
+    /// </summary>
+    internal SparseVector FromOccurrences(List<int> ids)
+    {
+        double wordSquares = 0, charSquares = 0;
+        foreach (var id in ids)
+        {
+            if (id < WordCount)
+            {
+                wordSquares += (double)Idf[id] * Idf[id];
+            }
+            else
+            {
                 charSquares += (double)Idf[id] * Idf[id];
             }
         }
 
         var wordScale = Settings.WordBlockWeight / Math.Sqrt(Math.Max(wordSquares, NormFloor));
         var charScale = 1 / Math.Sqrt(Math.Max(charSquares, NormFloor));
-        var indices = counts.Keys.ToArray();
-        var values = new float[indices.Length];
+        ids.Sort();
+        var distinct = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            distinct += i == 0 || ids[i] != ids[i - 1] ? 1 : 0;
+        }
+
+        var indices = new int[distinct];
+        var values = new float[distinct];
+        for (int i = 0, slot = -1; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            if (slot < 0 || indices[slot] != id)
+            {
+                indices[++slot] = id;
+            }
+
+            values[slot]++;
+        }
+
         for (var i = 0; i < indices.Length; i++)
         {
             var id = indices[i];
-            values[i] = (float)(counts[id] * Idf[id] * (id < WordCount ? wordScale : charScale));
+            var count = (int)values[i];
+            values[i] = (float)(count * Idf[id] * (id < WordCount ? wordScale : charScale));
         }
 
         return new SparseVector(indices, values);

@@ -40,6 +40,11 @@ internal sealed class HiddenLayerNetwork
         HiddenBias.CopyTo(hidden);
         for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
         {
+            if (k + RowKernels.PrefetchDistance < x.ColumnIndex.Length)
+            {
+                RowKernels.Prefetch(Embedding.AsSpan(x.ColumnIndex[k + RowKernels.PrefetchDistance] * Hidden, Hidden));
+            }
+
             RowKernels.AddScaled(Embedding.AsSpan(x.ColumnIndex[k] * Hidden, Hidden), x.Values[k], hidden);
         }
 
@@ -103,6 +108,9 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
     private const float Beta1 = 0.9f;
     private const float Beta2 = 0.999f;
     private const float Epsilon = 1e-8f;
+
+    /// <summary>Touched embedding rows ahead whose weights and moments the Adam step asks for (three tables larger than L3 together).</summary>
+    private const int AdamPrefetchDistance = 4;
 
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs. After each epoch <paramref name="afterEpoch"/> (if given) sees the
@@ -217,6 +225,13 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                 outputBiasMoments.Update(network.OutputBias, outputBiasGradient, 0, rate, correction1, correction2);
                 for (var t = 0; t < touched.Count; t++)
                 {
+                    if (t + AdamPrefetchDistance < touched.Count)
+                    {
+                        var ahead = touched[t + AdamPrefetchDistance] * hidden;
+                        RowKernels.Prefetch(network.Embedding.AsSpan(ahead, hidden));
+                        embeddingMoments.Prefetch(ahead, hidden);
+                    }
+
                     var feature = touched[t];
                     embeddingMoments.Update(network.Embedding.AsSpan(feature * hidden, hidden), embeddingGradients[t],
                         feature * hidden, rate, correction1, correction2);
@@ -281,6 +296,12 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
     {
         private readonly float[] _mean = new float[size];
         private readonly float[] _variance = new float[size];
+
+        public void Prefetch(int offset, int length)
+        {
+            RowKernels.Prefetch(_mean.AsSpan(offset, length));
+            RowKernels.Prefetch(_variance.AsSpan(offset, length));
+        }
 
         public void Update(Span<float> weights, ReadOnlySpan<float> gradient, int offset, float rate, float correction1, float correction2)
         {

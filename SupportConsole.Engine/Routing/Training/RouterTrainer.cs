@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
@@ -77,80 +78,101 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var y = examples.Select(e => labelIndex[e.Category!]).ToArray();
         var texts = examples.Select(e => e.Text).ToArray();
         var folds = StratifiedFolds(y, labels.Length, settings.Folds, settings.Seed);
+        var ngrams = ExtractedNgrams.Extract(texts, settings.Features);
         Report($"{examples.Count} examples, {labels.Length} intents, {settings.Folds} folds, seed {settings.Seed}");
 
         var heldOutScores = new[] { new float[y.Length * labels.Length], new float[y.Length * labels.Length] };
         var search = new List<HyperParameterTrial>();
-        var (chosenL2, chosenEpochs) = RunFold(0, null);
-        Report($"chose l2={chosenL2:G2} and {chosenEpochs} epochs on fold 1 validation rows");
+        var refit = settings.Folds;
+        var matrices = new Lazy<FoldMatrices>[settings.Folds + 1];
+        for (var fold = 0; fold <= settings.Folds; fold++)
+        {
+            var f = fold;
+            matrices[fold] = new Lazy<FoldMatrices>(() => Prepare(f), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
 
-        // The other folds and the final refit are independent: run them two at a time, each fit on a single thread,
-        // so the cores are shared at this one level. Every result lands in its own slot: deterministic.
+        // Fold 1 chooses the hyper-parameters; each member's folds and its refit on all rows (slot Folds) start as soon
+        // as that member's search is done. Two fits run at a time, each on one thread, so the cores are shared at this
+        // one level; every result lands in its own slot, so the model is the same whatever the order.
+        var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2).ConcurrentScheduler;
+        var factory = new TaskFactory(cancellationToken, TaskCreationOptions.LongRunning, TaskContinuationOptions.None, scheduler);
+        var linearTrials = new List<HyperParameterTrial>();
+        var networkTrials = new List<HyperParameterTrial>();
+        var linearSearch = factory.StartNew(() =>
+        {
+            var (l2, scores) = SearchL2(matrices[0].Value, labels.Length, linearTrials, cancellationToken);
+            KeepHeldOut(0, 0, scores);
+            Report($"chose l2={l2:G2} on fold 1 validation rows ({clock.Elapsed.TotalSeconds:F0} s)");
+            return l2;
+        });
+        var networkSearch = factory.StartNew(() =>
+        {
+            var (epochs, scores) = SearchEpochs(matrices[0].Value, labels.Length, networkTrials, cancellationToken);
+            KeepHeldOut(0, 1, scores);
+            Report($"chose {epochs} epochs on fold 1 validation rows ({clock.Elapsed.TotalSeconds:F0} s)");
+            return epochs;
+        });
+
         FeatureVocabulary? fullVocabulary = null;
         LinearSoftmaxModel? linear = null;
         HiddenLayerNetwork? network = null;
-        Parallel.For(0, settings.Folds, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, task =>
+        var refitFirst = new[] { refit }.Concat(Enumerable.Range(1, settings.Folds - 1)).ToArray();
+        var linearFits = refitFirst.Select(fold => linearSearch.ContinueWith(search =>
         {
-            if (task > 0)
+            var data = matrices[fold].Value;
+            var model = new SoftmaxRegressionTrainer(search.Result).Fit(data.XTrain, data.YTrain, labels.Length, cancellationToken: cancellationToken);
+            if (fold == refit)
             {
-                RunFold(task, (chosenL2, chosenEpochs));
-                return;
-            }
-
-            fullVocabulary = FeatureVocabulary.Build(texts, settings.Features);
-            var xAll = Vectorize(fullVocabulary, texts);
-            linear = new SoftmaxRegressionTrainer(chosenL2).Fit(xAll, y, labels.Length, cancellationToken: cancellationToken);
-            network = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed).Fit(xAll, y, labels.Length, chosenEpochs,
-                cancellationToken: cancellationToken);
-            Report($"refitted on all {y.Length} rows ({clock.Elapsed.TotalSeconds:F0} s)");
-        });
-
-        (double L2, int Epochs) RunFold(int fold, (double L2, int Epochs)? chosen)
-        {
-            var trainRows = Enumerable.Range(0, y.Length).Where(i => folds[i] != fold).ToArray();
-            var validRows = Enumerable.Range(0, y.Length).Where(i => folds[i] == fold).ToArray();
-            var vocabulary = FeatureVocabulary.Build(trainRows.Select(i => texts[i]).ToList(), settings.Features);
-            var xTrain = Vectorize(vocabulary, trainRows.Select(i => texts[i]).ToList());
-            var xValid = Vectorize(vocabulary, validRows.Select(i => texts[i]).ToList());
-            var yTrain = trainRows.Select(i => y[i]).ToArray();
-            var yValid = validRows.Select(i => y[i]).ToArray();
-
-            float[] linearScores, networkScores;
-            double l2;
-            int epochs;
-            if (chosen is null)
-            {
-                // The two searches are independent single-threaded fits: one core each.
-                var linearTrials = new List<HyperParameterTrial>();
-                var networkTrials = new List<HyperParameterTrial>();
-                (double L2, float[] Scores) linearSearch = (0, []);
-                (int Epochs, float[] Scores) networkSearch = (0, []);
-                Parallel.Invoke(new ParallelOptions { CancellationToken = cancellationToken },
-                    () => linearSearch = SearchL2(xTrain, yTrain, xValid, yValid, labels.Length, linearTrials, cancellationToken),
-                    () => networkSearch = SearchEpochs(xTrain, yTrain, xValid, yValid, labels.Length, networkTrials, cancellationToken));
-                (l2, linearScores) = linearSearch;
-                (epochs, networkScores) = networkSearch;
-                search.AddRange(linearTrials);
-                search.AddRange(networkTrials);
+                (linear, fullVocabulary) = (model, data.Vocabulary);
             }
             else
             {
-                (l2, epochs) = chosen.Value;
-                linearScores = new SoftmaxRegressionTrainer(l2).Fit(xTrain, yTrain, labels.Length, cancellationToken: cancellationToken).Scores(xValid);
-                networkScores = new HiddenLayerNetworkTrainer(settings.Network, settings.Seed + fold)
-                    .Fit(xTrain, yTrain, labels.Length, epochs, cancellationToken: cancellationToken).Scores(xValid);
+                KeepHeldOut(fold, 0, model.Scores(data.XValid));
             }
+        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.LongRunning, scheduler)).ToArray();
+        var networkFits = refitFirst.Select(fold => networkSearch.ContinueWith(search =>
+        {
+            var data = matrices[fold].Value;
+            var model = new HiddenLayerNetworkTrainer(settings.Network, fold == refit ? settings.Seed : settings.Seed + fold)
+                .Fit(data.XTrain, data.YTrain, labels.Length, search.Result, cancellationToken: cancellationToken);
+            if (fold == refit)
+            {
+                network = model;
+            }
+            else
+            {
+                KeepHeldOut(fold, 1, model.Scores(data.XValid));
+            }
+        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.LongRunning, scheduler)).ToArray();
+        WaitForAll([linearSearch, networkSearch, .. linearFits, .. networkFits], cancellationToken);
+        var (chosenL2, chosenEpochs) = (linearSearch.Result, networkSearch.Result);
+        search.AddRange(linearTrials);
+        search.AddRange(networkTrials);
 
+        FoldMatrices Prepare(int fold)
+        {
+            var trainRows = Enumerable.Range(0, y.Length).Where(i => fold == refit || folds[i] != fold).ToArray();
+            var validRows = Enumerable.Range(0, y.Length).Where(i => fold != refit && folds[i] == fold).ToArray();
+            var vocabulary = ngrams.Vocabulary(trainRows);
+            return new FoldMatrices(
+                vocabulary.Vocabulary,
+                ngrams.Vectorize(vocabulary, trainRows), [.. trainRows.Select(i => y[i])],
+                validRows, ngrams.Vectorize(vocabulary, validRows), [.. validRows.Select(i => y[i])]);
+        }
+
+        void KeepHeldOut(int fold, int member, float[] scores)
+        {
+            var validRows = matrices[fold].Value.ValidRows;
             for (var r = 0; r < validRows.Length; r++)
             {
-                linearScores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[0].AsSpan(validRows[r] * labels.Length));
-                networkScores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[1].AsSpan(validRows[r] * labels.Length));
+                scores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[member].AsSpan(validRows[r] * labels.Length));
             }
 
-            Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy linear {Accuracy(linearScores, yValid, labels.Length):F4}, "
-                + $"network {Accuracy(networkScores, yValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
-            return (l2, epochs);
+            Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy {(member == 0 ? "linear" : "network")} "
+                + $"{Accuracy(scores, matrices[fold].Value.YValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
+
+        Report($"refitted on all {y.Length} rows ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var uncalibratedWeights = new[] { 0.5, 0.5 };
         var weights = StackedTemperatureScaling.Fit(heldOutScores, y, labels.Length);
@@ -203,9 +225,10 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             heldOutMetrics);
     }
 
-    private (double L2, float[] Scores) SearchL2(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,
-        List<HyperParameterTrial> search, CancellationToken cancellationToken)
+    private (double L2, float[] Scores) SearchL2(FoldMatrices fold, int classes, List<HyperParameterTrial> search,
+        CancellationToken cancellationToken)
     {
+        var (xTrain, yTrain, xValid, yValid) = (fold.XTrain, fold.YTrain, fold.XValid, fold.YValid);
         LinearSoftmaxModel? previous = null;
         (double L2, float[] Scores, double Accuracy, double LogLoss) best = (0, [], -1, double.MaxValue);
         foreach (var l2 in settings.L2Grid.OrderDescending())
@@ -226,9 +249,10 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         return (best.L2, best.Scores);
     }
 
-    private (int Epochs, float[] Scores) SearchEpochs(SparseMatrix xTrain, int[] yTrain, SparseMatrix xValid, int[] yValid, int classes,
-        List<HyperParameterTrial> search, CancellationToken cancellationToken)
+    private (int Epochs, float[] Scores) SearchEpochs(FoldMatrices fold, int classes, List<HyperParameterTrial> search,
+        CancellationToken cancellationToken)
     {
+        var (xTrain, yTrain, xValid, yValid) = (fold.XTrain, fold.YTrain, fold.XValid, fold.YValid);
         // With weight averaging only the averaged networks are candidates, and they are compared on log-loss: the
         // average trades a little raw accuracy for better-ranked confidence, which is what certification needs.
         var averaging = settings.Network.AverageFromEpoch > 0 && settings.Network.AverageFromEpoch <= settings.Network.MaxEpochs;
@@ -253,13 +277,6 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
                 }
             }, cancellationToken);
         return (best.Epochs, best.Scores);
-    }
-
-    internal static SparseMatrix Vectorize(FeatureVocabulary vocabulary, IReadOnlyList<string> texts)
-    {
-        var rows = new SparseVector[texts.Count];
-        Parallel.For(0, texts.Count, i => rows[i] = vocabulary.Vectorize(texts[i]));
-        return SparseMatrix.FromRows(rows, vocabulary.Count);
     }
 
     /// <summary>Assigns each row a fold so that every intent is spread evenly over the folds.</summary>
@@ -316,6 +333,25 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             var predicted = TensorPrimitives.IndexOfMax(row);
             return ((double)row[predicted], predicted == labels[i]);
         })];
+
+    /// <summary>Waits for every fit; a failure surfaces as itself (a cancellation as <see cref="OperationCanceledException"/>).</summary>
+    private static void WaitForAll(Task[] tasks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException e)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var failure = e.Flatten().InnerExceptions.FirstOrDefault(inner => inner is not OperationCanceledException) ?? e.Flatten().InnerExceptions[0];
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>One fold's rows as feature matrices over the vocabulary of its training rows (the refit: all rows, none held out).</summary>
+    private sealed record FoldMatrices(
+        FeatureVocabulary Vocabulary, SparseMatrix XTrain, int[] YTrain, int[] ValidRows, SparseMatrix XValid, int[] YValid);
 
     private void Report(string message)
     {

@@ -38,8 +38,13 @@ internal sealed class LinearSoftmaxModel(int features, int classes)
     }
 }
 
-/// <summary>Fits <see cref="LinearSoftmaxModel"/> by L-BFGS on mean cross-entropy plus an L2 penalty on the weights.</summary>
-internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIterations = 300, double tolerance = 1e-6, int history = 8)
+/// <summary>
+/// Fits <see cref="LinearSoftmaxModel"/> by L-BFGS on mean cross-entropy plus an L2 penalty on the weights. It stops
+/// when an iteration improves the loss by less than <paramref name="tolerance"/> of it. The defaults (1e-5, five
+/// correction pairs) came from BANKING77: against 1e-6 and eight pairs they need about a fifth fewer iterations, each
+/// streaming less history through memory, for the same held-out and test figures (decision 011).
+/// </summary>
+internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIterations = 300, double tolerance = 1e-5, int history = 5)
 {
     // Row losses are summed per fixed block of rows, then over the blocks: the order used since the fit ran the
     // blocks in parallel, so a model retrained on one thread is the same bit for bit.
@@ -206,6 +211,11 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
                 TensorPrimitives.Multiply(parameters.AsSpan(feature * classes, classes), (float)l2, featureGradient);
                 for (var k = x.ColumnStart[feature]; k < x.ColumnStart[feature + 1]; k++)
                 {
+                    if (k + RowKernels.PrefetchDistance < x.RowIndex.Length)
+                    {
+                        RowKernels.Prefetch(_rowGradients.AsSpan(x.RowIndex[k + RowKernels.PrefetchDistance] * classes, classes));
+                    }
+
                     RowKernels.AddScaled(_rowGradients.AsSpan(x.RowIndex[k] * classes, classes), x.ColumnValues[k], featureGradient);
                 }
             }
@@ -233,6 +243,11 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             parameters.AsSpan(features * classes, classes).CopyTo(scores);
             for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
             {
+                if (k + RowKernels.PrefetchDistance < x.ColumnIndex.Length)
+                {
+                    RowKernels.Prefetch(parameters.AsSpan(x.ColumnIndex[k + RowKernels.PrefetchDistance] * classes, classes));
+                }
+
                 RowKernels.AddScaled(parameters.AsSpan(x.ColumnIndex[k] * classes, classes), x.Values[k], scores);
             }
         }
