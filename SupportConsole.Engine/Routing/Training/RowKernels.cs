@@ -22,36 +22,20 @@ internal static class RowKernels
 
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
-        var length = destination.Length;
-        var width = Vector<float>.Count;
-        if (!Vector.IsHardwareAccelerated || length < width)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            for (var i = 0; i < length; i++)
+            var factor = new Vector<float>(scale);
+            for (; i <= destination.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Unsafe.Add(ref to, i) = (Unsafe.Add(ref from, i) * scale) + Unsafe.Add(ref to, i);
+                var sum = (Vector.LoadUnsafe(ref from, (nuint)i) * factor) + Vector.LoadUnsafe(ref to, (nuint)i);
+                sum.StoreUnsafe(ref to, (nuint)i);
             }
-
-            return;
         }
 
-        var factor = new Vector<float>(scale);
-        var done = 0;
-        for (; done <= length - width; done += width)
+        for (; i < destination.Length; i++)
         {
-            var sum = (Vector.LoadUnsafe(ref from, (nuint)done) * factor) + Vector.LoadUnsafe(ref to, (nuint)done);
-            sum.StoreUnsafe(ref to, (nuint)done);
-        }
-
-        if (done < length)
-        {
-            // The last full-width window ends at the row's end and overlaps lanes already done: compute it whole, keep
-            // the new sums only in the lanes not yet done (77 intents are 9 windows of 8 and one masked one, instead
-            // of 5 scalar steps).
-            var last = (nuint)(length - width);
-            var current = Vector.LoadUnsafe(ref to, last);
-            var sum = (Vector.LoadUnsafe(ref from, last) * factor) + current;
-            var fresh = Vector.GreaterThanOrEqual(Vector<int>.Indices, new Vector<int>(width - (length - done)));
-            Vector.ConditionalSelect(fresh.As<int, float>(), sum, current).StoreUnsafe(ref to, last);
+            Unsafe.Add(ref to, i) = (Unsafe.Add(ref from, i) * scale) + Unsafe.Add(ref to, i);
         }
     }
 
