@@ -96,8 +96,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     public async Task ApiKeyScopesDecideWhatItMayDo()
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
-        using var client = _host.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using var client = _host.KeyClient(key);
 
         using var read = await client.GetAsync($"/api/v1/tickets/{await _host.TicketIdAsync()}");
         using var write = await client.PostAsJsonAsync("/api/v1/tickets", new { externalId = "matrix-y", customerId = "C0001", channel = "api", body = "hi" });
@@ -113,8 +112,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         var key = await _host.CreateKeyAsync(["tickets:read"]);
         var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
         var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
-        using var client = _host.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
 
         // Used first, so the verified key is cached: the revocation must still apply to the very next request.
@@ -128,8 +126,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     public async Task KeyRevokedBehindTheAppsBackIsRefusedOnceItsCacheEntryIsOld()
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
-        using var client = _host.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
 
@@ -149,8 +146,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     public async Task LastUsedIsRecordedWithoutAWritePerRequest()
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
-        using var client = _host.Factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
         var hash = ApiKeyFormat.Hash(key);
 
@@ -196,6 +192,14 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
             var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
             Assert.True(outcome.Succeeded, outcome.Message);
             return key!;
+        }
+
+        /// <summary>A client that sends <paramref name="key"/> and nothing else: no cookie.</summary>
+        public HttpClient KeyClient(string key)
+        {
+            var client = Factory.CreateClient();
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            return client;
         }
 
         public void Dispose() => Factory.Dispose();

@@ -5,7 +5,7 @@ namespace SupportConsole.Engine.Routing.Onnx;
 /// sorted by length and a run is closed when its padded size (texts x longest length) would pass
 /// <see cref="MaxPaddedCharacters"/>: the n-gram rows a run gathers (a few hundred bytes per character) then stay in
 /// one core's L2 cache. With runs of 32 texts the gathered rows of the longest BANKING77 tickets spilled to memory and
-/// batch throughput halved (`router bench`, decision 001).
+/// batch throughput halved (`router bench`, decision 011).
 /// </summary>
 internal static class PaddedRuns
 {

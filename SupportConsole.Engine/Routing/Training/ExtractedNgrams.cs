@@ -23,8 +23,6 @@ internal sealed class ExtractedNgrams
         _charOccurrences = charOccurrences;
     }
 
-    public int Texts => _wordOccurrences.Length;
-
     public static ExtractedNgrams Extract(IReadOnlyList<string> texts, FeatureSettings settings)
     {
         settings.Validate();

@@ -40,11 +40,7 @@ internal sealed class HiddenLayerNetwork
         HiddenBias.CopyTo(hidden);
         for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
         {
-            if (k + RowKernels.PrefetchDistance < x.ColumnIndex.Length)
-            {
-                RowKernels.Prefetch(Embedding.AsSpan(x.ColumnIndex[k + RowKernels.PrefetchDistance] * Hidden, Hidden));
-            }
-
+            RowKernels.PrefetchAhead(Embedding, x.ColumnIndex, k, Hidden);
             RowKernels.AddScaled(Embedding.AsSpan(x.ColumnIndex[k] * Hidden, Hidden), x.Values[k], hidden);
         }
 

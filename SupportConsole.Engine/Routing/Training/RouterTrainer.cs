@@ -95,7 +95,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         // as that member's search is done. Two fits run at a time, each on one thread, so the cores are shared at this
         // one level; every result lands in its own slot, so the model is the same whatever the order.
         var scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 2).ConcurrentScheduler;
-        var factory = new TaskFactory(cancellationToken, TaskCreationOptions.LongRunning, TaskContinuationOptions.None, scheduler);
+        var factory = new TaskFactory(cancellationToken, TaskCreationOptions.None, TaskContinuationOptions.None, scheduler);
         var linearTrials = new List<HyperParameterTrial>();
         var networkTrials = new List<HyperParameterTrial>();
         var linearSearch = factory.StartNew(() =>
@@ -117,10 +117,10 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         LinearSoftmaxModel? linear = null;
         HiddenLayerNetwork? network = null;
         var refitFirst = new[] { refit }.Concat(Enumerable.Range(1, settings.Folds - 1)).ToArray();
-        var linearFits = refitFirst.Select(fold => linearSearch.ContinueWith(search =>
+        var linearFits = refitFirst.Select(fold => linearSearch.ContinueWith(chosen =>
         {
             var data = matrices[fold].Value;
-            var model = new SoftmaxRegressionTrainer(search.Result).Fit(data.XTrain, data.YTrain, labels.Length, cancellationToken: cancellationToken);
+            var model = new SoftmaxRegressionTrainer(chosen.Result).Fit(data.XTrain, data.YTrain, labels.Length, cancellationToken: cancellationToken);
             if (fold == refit)
             {
                 (linear, fullVocabulary) = (model, data.Vocabulary);
@@ -129,12 +129,12 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             {
                 KeepHeldOut(fold, 0, model.Scores(data.XValid));
             }
-        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.LongRunning, scheduler)).ToArray();
-        var networkFits = refitFirst.Select(fold => networkSearch.ContinueWith(search =>
+        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler)).ToArray();
+        var networkFits = refitFirst.Select(fold => networkSearch.ContinueWith(chosen =>
         {
             var data = matrices[fold].Value;
             var model = new HiddenLayerNetworkTrainer(settings.Network, fold == refit ? settings.Seed : settings.Seed + fold)
-                .Fit(data.XTrain, data.YTrain, labels.Length, search.Result, cancellationToken: cancellationToken);
+                .Fit(data.XTrain, data.YTrain, labels.Length, chosen.Result, cancellationToken: cancellationToken);
             if (fold == refit)
             {
                 network = model;
@@ -143,7 +143,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             {
                 KeepHeldOut(fold, 1, model.Scores(data.XValid));
             }
-        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.LongRunning, scheduler)).ToArray();
+        }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler)).ToArray();
         WaitForAll([linearSearch, networkSearch, .. linearFits, .. networkFits], cancellationToken);
         var (chosenL2, chosenEpochs) = (linearSearch.Result, networkSearch.Result);
         search.AddRange(linearTrials);

@@ -66,4 +66,16 @@ internal static class RowKernels
             Sse.Prefetch0(start + row.Length - 1);
         }
     }
+
+    /// <summary>
+    /// In a sparse pass at entry <paramref name="entry"/> of <paramref name="indexes"/>: prefetches the
+    /// <paramref name="width"/>-float row of <paramref name="table"/> that the entry <see cref="PrefetchDistance"/> ahead reads.
+    /// </summary>
+    public static void PrefetchAhead(float[] table, int[] indexes, int entry, int width)
+    {
+        if (entry + PrefetchDistance < indexes.Length)
+        {
+            Prefetch(table.AsSpan(indexes[entry + PrefetchDistance] * width, width));
+        }
+    }
 }

@@ -211,11 +211,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
                 TensorPrimitives.Multiply(parameters.AsSpan(feature * classes, classes), (float)l2, featureGradient);
                 for (var k = x.ColumnStart[feature]; k < x.ColumnStart[feature + 1]; k++)
                 {
-                    if (k + RowKernels.PrefetchDistance < x.RowIndex.Length)
-                    {
-                        RowKernels.Prefetch(_rowGradients.AsSpan(x.RowIndex[k + RowKernels.PrefetchDistance] * classes, classes));
-                    }
-
+                    RowKernels.PrefetchAhead(_rowGradients, x.RowIndex, k, classes);
                     RowKernels.AddScaled(_rowGradients.AsSpan(x.RowIndex[k] * classes, classes), x.ColumnValues[k], featureGradient);
                 }
             }
@@ -243,11 +239,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             parameters.AsSpan(features * classes, classes).CopyTo(scores);
             for (var k = x.RowStart[row]; k < x.RowStart[row + 1]; k++)
             {
-                if (k + RowKernels.PrefetchDistance < x.ColumnIndex.Length)
-                {
-                    RowKernels.Prefetch(parameters.AsSpan(x.ColumnIndex[k + RowKernels.PrefetchDistance] * classes, classes));
-                }
-
+                RowKernels.PrefetchAhead(parameters, x.ColumnIndex, k, classes);
                 RowKernels.AddScaled(parameters.AsSpan(x.ColumnIndex[k] * classes, classes), x.Values[k], scores);
             }
         }
