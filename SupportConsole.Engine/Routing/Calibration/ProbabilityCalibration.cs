@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SupportConsole.Engine.Routing.Training;
 
 namespace SupportConsole.Engine.Routing.Calibration;
 
@@ -81,7 +82,7 @@ public static class StackedTemperatureScaling
         for (var row = 0; row < rows; row++)
         {
             Combine(memberScores, weights, row, classes, combined);
-            TensorPrimitives.SoftMax(combined, probabilities.AsSpan(row * classes, classes));
+            FixedOrderMath.SoftMax(combined, probabilities.AsSpan(row * classes, classes));
         }
 
         return probabilities;
@@ -108,11 +109,11 @@ public static class StackedTemperatureScaling
         for (var row = 0; row < labels.Length; row++)
         {
             Combine(memberScores, weights, row, classes, combined);
-            TensorPrimitives.SoftMax(combined, probabilities);
+            FixedOrderMath.SoftMax(combined, probabilities);
             for (var m = 0; m < members; m++)
             {
                 var scores = memberScores[m].AsSpan(row * classes, classes);
-                expected[m] = TensorPrimitives.Dot(probabilities, scores);
+                expected[m] = FixedOrderMath.Dot(probabilities, scores);
                 gradient[m] += expected[m] - scores[labels[row]];
             }
 

@@ -172,14 +172,14 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
                     }
 
                     network.OutputScores(activations, scoreGradient);
-                    TensorPrimitives.SoftMax(scoreGradient, scoreGradient);
+                    FixedOrderMath.SoftMax(scoreGradient, scoreGradient);
                     scoreGradient[labels[row]] -= 1f;
                     TensorPrimitives.Multiply(scoreGradient, 1f / batch, scoreGradient);
                     for (var j = 0; j < hidden; j++)
                     {
                         // activations[j] > 0 means the unit was active and kept; dividing by keep undoes the dropout scale.
                         hiddenGradient[j] = activations[j] > 0f
-                            ? TensorPrimitives.Dot(network.Output.AsSpan(j * classes, classes), scoreGradient) / keep
+                            ? FixedOrderMath.Dot(network.Output.AsSpan(j * classes, classes), scoreGradient) / keep
                             : 0f;
                     }
 
@@ -303,14 +303,18 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
         {
             var mean = _mean.AsSpan(offset, weights.Length);
             var variance = _variance.AsSpan(offset, weights.Length);
+            // The vector loop and the tail round alike (reciprocal corrections, the same operation order), so the
+            // weights do not depend on where the tail starts, that is on the CPU's vector width.
+            var inverse1 = 1f / correction1;
+            var inverse2 = 1f / correction2;
             var i = 0;
             if (Vector.IsHardwareAccelerated)
             {
                 var width = Vector<float>.Count;
                 var b1 = new Vector<float>(Beta1);
                 var b2 = new Vector<float>(Beta2);
-                var c1 = new Vector<float>(1f / correction1);
-                var c2 = new Vector<float>(1f / correction2);
+                var c1 = new Vector<float>(inverse1);
+                var c2 = new Vector<float>(inverse2);
                 var eps = new Vector<float>(Epsilon);
                 var lr = new Vector<float>(rate);
                 for (; i <= weights.Length - width; i += width)
@@ -329,7 +333,7 @@ internal sealed class HiddenLayerNetworkTrainer(HiddenLayerSettings settings, in
             {
                 mean[i] = (Beta1 * mean[i]) + ((1f - Beta1) * gradient[i]);
                 variance[i] = (Beta2 * variance[i]) + ((1f - Beta2) * gradient[i] * gradient[i]);
-                weights[i] -= rate * (mean[i] / correction1) / (MathF.Sqrt(variance[i] / correction2) + Epsilon);
+                weights[i] -= rate * (mean[i] * inverse1) / (MathF.Sqrt(variance[i] * inverse2) + Epsilon);
             }
         }
     }

@@ -92,37 +92,37 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             gradient.CopyTo(direction, 0);
             for (var i = steps.Count - 1; i >= 0; i--)
             {
-                alphas[i] = TensorPrimitives.Dot(steps[i], direction) / curvatures[i];
+                alphas[i] = FixedOrderMath.Dot(steps[i], direction) / curvatures[i];
                 TensorPrimitives.MultiplyAdd(gradientChanges[i], (float)-alphas[i], direction, direction);
             }
 
             if (steps.Count > 0)
             {
                 var last = steps.Count - 1;
-                var gamma = curvatures[last] / TensorPrimitives.Dot(gradientChanges[last], gradientChanges[last]);
+                var gamma = curvatures[last] / FixedOrderMath.Dot(gradientChanges[last], gradientChanges[last]);
                 TensorPrimitives.Multiply(direction, (float)gamma, direction);
             }
             else
             {
-                TensorPrimitives.Multiply(direction, (float)(1.0 / Math.Max(1.0, TensorPrimitives.Norm(gradient))), direction);
+                TensorPrimitives.Multiply(direction, (float)(1.0 / Math.Max(1.0, FixedOrderMath.Norm(gradient))), direction);
             }
 
             for (var i = 0; i < steps.Count; i++)
             {
-                var beta = TensorPrimitives.Dot(gradientChanges[i], direction) / curvatures[i];
+                var beta = FixedOrderMath.Dot(gradientChanges[i], direction) / curvatures[i];
                 TensorPrimitives.MultiplyAdd(steps[i], (float)(alphas[i] - beta), direction, direction);
             }
 
             TensorPrimitives.Negate(direction, direction);
-            var slope = (double)TensorPrimitives.Dot(direction, gradient);
+            var slope = (double)FixedOrderMath.Dot(direction, gradient);
             if (slope >= 0)
             {
                 // Not a descent direction (numerical trouble): restart from steepest descent.
                 steps.Clear();
                 gradientChanges.Clear();
                 curvatures.Clear();
-                TensorPrimitives.Multiply(gradient, -1f / Math.Max(1f, TensorPrimitives.Norm(gradient)), direction);
-                slope = TensorPrimitives.Dot(direction, gradient);
+                TensorPrimitives.Multiply(gradient, -1f / Math.Max(1f, FixedOrderMath.Norm(gradient)), direction);
+                slope = FixedOrderMath.Dot(direction, gradient);
             }
 
             // Backtracking line search with the Armijo condition.
@@ -151,7 +151,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
 
             TensorPrimitives.Subtract(candidate, parameters, s);
             TensorPrimitives.Subtract(candidateGradient, gradient, y);
-            var curvature = (double)TensorPrimitives.Dot(s, y);
+            var curvature = (double)FixedOrderMath.Dot(s, y);
             if (curvature > 1e-12)
             {
                 steps.Add(s);
@@ -195,7 +195,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
                     var max = TensorPrimitives.Max(scores);
                     TensorPrimitives.Subtract(scores, max, scores);
                     TensorPrimitives.Exp(scores, scores);
-                    var total = TensorPrimitives.Sum(scores);
+                    var total = FixedOrderMath.Sum(scores);
                     blockLoss += Math.Log(total) - Math.Log(Math.Max(scores[labels[row]], float.Epsilon));
                     var rowGradient = _rowGradients.AsSpan(row * classes, classes);
                     TensorPrimitives.Multiply(scores, invRows / total, rowGradient);
@@ -224,7 +224,7 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             }
 
             var weights = parameters.AsSpan(0, x.Columns * classes);
-            var penalty = 0.5 * l2 * TensorPrimitives.Dot(weights, weights);
+            var penalty = 0.5 * l2 * FixedOrderMath.Dot(weights, weights);
             return (lossSum / x.Rows) + penalty;
         }
 

@@ -135,7 +135,7 @@ public sealed class TrainedRouter
             TensorPrimitives.MultiplyAdd(w.Output.AsSpan(j * w.Classes, w.Classes), features[j], scores, scores);
         }
 
-        TensorPrimitives.SoftMax(scores, scores);
+        FixedOrderMath.SoftMax(scores, scores);
         return scores;
     }
 
