@@ -84,12 +84,16 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var heldOutScores = new[] { new float[y.Length * labels.Length], new float[y.Length * labels.Length] };
         var search = new List<HyperParameterTrial>();
         var refit = settings.Folds;
-        var matrices = new Lazy<FoldMatrices>[settings.Folds + 1];
+        var matrices = new Lazy<FoldMatrices>?[settings.Folds + 1];
         for (var fold = 0; fold <= settings.Folds; fold++)
         {
             var f = fold;
             matrices[fold] = new Lazy<FoldMatrices>(() => Prepare(f), LazyThreadSafetyMode.ExecutionAndPublication);
         }
+
+        // Each fold's matrices (about 25 MB on BANKING77) have two users, one per member: fold 1's two searches, every
+        // other fold's two fits. The last one to finish lets them go, so only the folds in flight stay in memory.
+        var usersLeft = Enumerable.Repeat(2, settings.Folds + 1).ToArray();
 
         // Fold 1 chooses the hyper-parameters; each member's folds and its refit on all rows (slot Folds) start as soon
         // as that member's search is done. Two fits run at a time, each on one thread, so the cores are shared at this
@@ -100,15 +104,17 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var networkTrials = new List<HyperParameterTrial>();
         var linearSearch = factory.StartNew(() =>
         {
-            var (l2, scores) = SearchL2(matrices[0].Value, labels.Length, linearTrials, cancellationToken);
+            var (l2, scores) = SearchL2(Matrices(0), labels.Length, linearTrials, cancellationToken);
             KeepHeldOut(0, 0, scores);
+            Release(0);
             Report($"chose l2={l2:G2} on fold 1 validation rows ({clock.Elapsed.TotalSeconds:F0} s)");
             return l2;
         });
         var networkSearch = factory.StartNew(() =>
         {
-            var (epochs, scores) = SearchEpochs(matrices[0].Value, labels.Length, networkTrials, cancellationToken);
+            var (epochs, scores) = SearchEpochs(Matrices(0), labels.Length, networkTrials, cancellationToken);
             KeepHeldOut(0, 1, scores);
+            Release(0);
             Report($"chose {epochs} epochs on fold 1 validation rows ({clock.Elapsed.TotalSeconds:F0} s)");
             return epochs;
         });
@@ -119,7 +125,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var refitFirst = new[] { refit }.Concat(Enumerable.Range(1, settings.Folds - 1)).ToArray();
         var linearFits = refitFirst.Select(fold => linearSearch.ContinueWith(chosen =>
         {
-            var data = matrices[fold].Value;
+            var data = Matrices(fold);
             var model = new SoftmaxRegressionTrainer(chosen.Result).Fit(data.XTrain, data.YTrain, labels.Length, cancellationToken: cancellationToken);
             if (fold == refit)
             {
@@ -129,10 +135,12 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             {
                 KeepHeldOut(fold, 0, model.Scores(data.XValid));
             }
+
+            Release(fold);
         }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler)).ToArray();
         var networkFits = refitFirst.Select(fold => networkSearch.ContinueWith(chosen =>
         {
-            var data = matrices[fold].Value;
+            var data = Matrices(fold);
             var model = new HiddenLayerNetworkTrainer(settings.Network, fold == refit ? settings.Seed : settings.Seed + fold)
                 .Fit(data.XTrain, data.YTrain, labels.Length, chosen.Result, cancellationToken: cancellationToken);
             if (fold == refit)
@@ -143,6 +151,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             {
                 KeepHeldOut(fold, 1, model.Scores(data.XValid));
             }
+
+            Release(fold);
         }, cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, scheduler)).ToArray();
         WaitForAll([linearSearch, networkSearch, .. linearFits, .. networkFits], cancellationToken);
         var (chosenL2, chosenEpochs) = (linearSearch.Result, networkSearch.Result);
@@ -160,16 +170,27 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
                 validRows, ngrams.Vectorize(vocabulary, validRows), [.. validRows.Select(i => y[i])]);
         }
 
+        FoldMatrices Matrices(int fold) =>
+            (matrices[fold] ?? throw new InvalidOperationException($"fold {fold + 1}'s matrices were already released")).Value;
+
+        void Release(int fold)
+        {
+            if (Interlocked.Decrement(ref usersLeft[fold]) == 0)
+            {
+                Volatile.Write(ref matrices[fold], null);
+            }
+        }
+
         void KeepHeldOut(int fold, int member, float[] scores)
         {
-            var validRows = matrices[fold].Value.ValidRows;
+            var validRows = Matrices(fold).ValidRows;
             for (var r = 0; r < validRows.Length; r++)
             {
                 scores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[member].AsSpan(validRows[r] * labels.Length));
             }
 
             Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy {(member == 0 ? "linear" : "network")} "
-                + $"{Accuracy(scores, matrices[fold].Value.YValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+                + $"{Accuracy(scores, Matrices(fold).YValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
 
         Report($"refitted on all {y.Length} rows ({clock.Elapsed.TotalSeconds:F0} s)");
