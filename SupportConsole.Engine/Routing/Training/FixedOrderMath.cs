@@ -23,66 +23,14 @@ internal static class FixedOrderMath
             throw new ArgumentException($"{x.Length} values against {y.Length}", nameof(y));
         }
 
-        ref var a = ref MemoryMarshal.GetReference(x);
-        ref var b = ref MemoryMarshal.GetReference(y);
-        var length = x.Length;
-        var s0 = Vector128<float>.Zero;
-        var s1 = Vector128<float>.Zero;
-        var s2 = Vector128<float>.Zero;
-        var s3 = Vector128<float>.Zero;
-        var i = 0;
-        for (; i <= length - 16; i += 16)
-        {
-            s0 += Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
-            s1 += Vector128.LoadUnsafe(ref a, (nuint)(i + 4)) * Vector128.LoadUnsafe(ref b, (nuint)(i + 4));
-            s2 += Vector128.LoadUnsafe(ref a, (nuint)(i + 8)) * Vector128.LoadUnsafe(ref b, (nuint)(i + 8));
-            s3 += Vector128.LoadUnsafe(ref a, (nuint)(i + 12)) * Vector128.LoadUnsafe(ref b, (nuint)(i + 12));
-        }
-
-        for (; i <= length - 4; i += 4)
-        {
-            s0 += Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
-        }
-
-        var sum = Fold(s0, s1, s2, s3);
-        for (; i < length; i++)
-        {
-            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
-        }
-
-        return sum;
+        return Reduce<Product>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), x.Length);
     }
 
     /// <summary>The sum of the values.</summary>
     public static float Sum(ReadOnlySpan<float> x)
     {
         ref var a = ref MemoryMarshal.GetReference(x);
-        var length = x.Length;
-        var s0 = Vector128<float>.Zero;
-        var s1 = Vector128<float>.Zero;
-        var s2 = Vector128<float>.Zero;
-        var s3 = Vector128<float>.Zero;
-        var i = 0;
-        for (; i <= length - 16; i += 16)
-        {
-            s0 += Vector128.LoadUnsafe(ref a, (nuint)i);
-            s1 += Vector128.LoadUnsafe(ref a, (nuint)(i + 4));
-            s2 += Vector128.LoadUnsafe(ref a, (nuint)(i + 8));
-            s3 += Vector128.LoadUnsafe(ref a, (nuint)(i + 12));
-        }
-
-        for (; i <= length - 4; i += 4)
-        {
-            s0 += Vector128.LoadUnsafe(ref a, (nuint)i);
-        }
-
-        var sum = Fold(s0, s1, s2, s3);
-        for (; i < length; i++)
-        {
-            sum += Unsafe.Add(ref a, i);
-        }
-
-        return sum;
+        return Reduce<Value>(ref a, ref a, x.Length);
     }
 
     /// <summary>The Euclidean length of the values.</summary>
@@ -101,9 +49,61 @@ internal static class FixedOrderMath
         TensorPrimitives.Divide(destination, Sum(destination), destination);
     }
 
-    private static float Fold(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)
+    /// <summary>
+    /// Sums <typeparamref name="TTerm"/>'s terms in the one fixed order: sixteen lanes while sixteen values are left,
+    /// then four, folded pairwise, then the tail in sequence.
+    /// </summary>
+    private static float Reduce<TTerm>(ref float a, ref float b, int length)
+        where TTerm : struct, ITerm
     {
+        var s0 = Vector128<float>.Zero;
+        var s1 = Vector128<float>.Zero;
+        var s2 = Vector128<float>.Zero;
+        var s3 = Vector128<float>.Zero;
+        var i = 0;
+        for (; i <= length - 16; i += 16)
+        {
+            s0 += TTerm.Lanes(ref a, ref b, i);
+            s1 += TTerm.Lanes(ref a, ref b, i + 4);
+            s2 += TTerm.Lanes(ref a, ref b, i + 8);
+            s3 += TTerm.Lanes(ref a, ref b, i + 12);
+        }
+
+        for (; i <= length - 4; i += 4)
+        {
+            s0 += TTerm.Lanes(ref a, ref b, i);
+        }
+
         var v = (s0 + s1) + (s2 + s3);
-        return (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+        var sum = (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+        for (; i < length; i++)
+        {
+            sum += TTerm.One(ref a, ref b, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The term a reduction adds at an index: four lanes at once, or one value.</summary>
+    private interface ITerm
+    {
+        static abstract Vector128<float> Lanes(ref float a, ref float b, int i);
+
+        static abstract float One(ref float a, ref float b, int i);
+    }
+
+    private readonly struct Product : ITerm
+    {
+        public static Vector128<float> Lanes(ref float a, ref float b, int i) =>
+            Vector128.LoadUnsafe(ref a, (nuint)i) * Vector128.LoadUnsafe(ref b, (nuint)i);
+
+        public static float One(ref float a, ref float b, int i) => Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+    }
+
+    private readonly struct Value : ITerm
+    {
+        public static Vector128<float> Lanes(ref float a, ref float b, int i) => Vector128.LoadUnsafe(ref a, (nuint)i);
+
+        public static float One(ref float a, ref float b, int i) => Unsafe.Add(ref a, i);
     }
 }
