@@ -19,20 +19,30 @@ public sealed record GateInput(
     public bool CloudDeferralStopped { get; init; }
 
     public string? CloudDeferralStoppedDetail { get; init; }
+
+    /// <summary>The customer's reply in a conversation: it goes to an agent, who sees the thread, never out on its own.</summary>
+    public bool FollowUp { get; init; }
 }
 
-/// <summary>The gate's verdict: the band, the policy's band before the overrides, and every reason that applied.</summary>
-public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<DecisionReason> Reasons);
+/// <summary>The gate's verdict: the band, the policy's band before the overrides, every reason that applied, and the priority.</summary>
+public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<DecisionReason> Reasons, TicketPriority Priority = TicketPriority.Normal);
 
 /// <summary>
-/// Band = per-intent policy and confidence thresholds, then the overrides in this order: hard rules escalate; the
-/// kill switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling
-/// hands the ticket to a person. Every rule that fired is kept as a reason.
+/// Band = per-intent policy and confidence thresholds, then the overrides in this order: hard rules escalate (and set
+/// the priority; a safeguard means no draft at all); a follow-up in a conversation turns auto into suggest; the kill
+/// switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling hands the
+/// ticket to a person. Every rule that fired is kept as a reason.
 /// </summary>
 public static class BandGate
 {
     /// <summary>Policy for an intent nobody configured: an agent looks at it.</summary>
     public static readonly IntentPolicy DefaultPolicy = new(Band.Suggest, 0.5, null);
+
+    /// <summary>Reason code when a safeguard rule (a vulnerable customer) kept the engine from drafting.</summary>
+    public const string SafeguardCode = "safeguard";
+
+    /// <summary>Reason code when a follow-up in a conversation was kept from auto.</summary>
+    public const string FollowUpCode = "follow-up";
 
     public static GateDecision Decide(GateInput input)
     {
@@ -76,7 +86,8 @@ public static class BandGate
                 ?? "the customer's monthly AI budget is spent and its rule stops deferring to the cloud model"));
         }
 
-        if (band != Band.Escalate && !input.HasDraft)
+        var safeguard = input.HardRulesFired.Any(r => r.Safeguard);
+        if (band != Band.Escalate && !input.HasDraft && !safeguard)
         {
             band = Band.Escalate;
             reasons.Add(new("no-draft", route.Certified
@@ -89,10 +100,23 @@ public static class BandGate
             reasons.Add(new("cloud-draft", "a cloud-model draft always goes to an agent"));
         }
 
+        var priority = TicketPriority.Normal;
         foreach (var rule in input.HardRulesFired)
         {
             band = Band.Escalate;
+            priority = rule.Priority > priority ? rule.Priority : priority;
             reasons.Add(new($"hard-rule:{rule.Id}", rule.Description));
+        }
+
+        if (safeguard)
+        {
+            reasons.Add(new(SafeguardCode, "a safeguard fired: no reply was drafted, a person writes it"));
+        }
+
+        if (input.FollowUp && band == Band.Auto)
+        {
+            band = Band.Suggest;
+            reasons.Add(new(FollowUpCode, "a reply in a conversation goes to an agent, who sees the whole thread"));
         }
 
         if (input.Settings.KillSwitchEngaged && band == Band.Auto)
@@ -114,6 +138,6 @@ public static class BandGate
             reasons.Add(new("cost-ceiling", $"cost {input.CostSoFarUsd:0.######} USD passed the ceiling {input.Settings.CostCeilingUsd:0.######} USD"));
         }
 
-        return new GateDecision(band, policy.Band, reasons);
+        return new GateDecision(band, policy.Band, reasons, priority);
     }
 }

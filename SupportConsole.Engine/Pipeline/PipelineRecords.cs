@@ -8,9 +8,21 @@ public enum Band
     Escalate,
 }
 
+/// <summary>How soon a person must answer a ticket; hard rules raise it (a vulnerable customer is urgent).</summary>
+public enum TicketPriority
+{
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
 /// <summary>A stored ticket as the engine sees it.</summary>
 public sealed record TicketRequest(Guid TicketId, string Channel, string CustomerId, string? Subject, string Body)
 {
+    /// <summary>The customer's reply in a conversation that already had a decision (routed again on its own text).</summary>
+    public bool FollowUp { get; init; }
+
     /// <summary>Subject and body as one text, the way the router and retrieval read a ticket.</summary>
     public string Text => string.IsNullOrWhiteSpace(Subject) ? Body : $"{Subject}\n{Body}";
 }
@@ -36,7 +48,17 @@ public sealed record CustomerRecords(
 public sealed record IntentPolicy(Band Band, double SuggestThreshold, double? AutoThreshold);
 
 /// <summary>A rule that always escalates: keywords, optionally with an amount at or above a minimum.</summary>
-public sealed record HardRuleDefinition(string Id, string Description, string Kind, IReadOnlyList<string> Keywords, decimal? MinimumAmount);
+public sealed record HardRuleDefinition(string Id, string Description, string Kind, IReadOnlyList<string> Keywords, decimal? MinimumAmount)
+{
+    /// <summary>The priority of a ticket the rule escalates (the highest of the rules that fired wins).</summary>
+    public TicketPriority Priority { get; init; } = TicketPriority.Normal;
+
+    /// <summary>
+    /// A safeguard (a vulnerable customer): when it fires nothing is drafted, neither from a template nor by a cloud model,
+    /// so a person writes the only reply. Safeguards cannot be switched off.
+    /// </summary>
+    public bool Safeguard { get; init; }
+}
 
 /// <summary>An intent's approved reply: greeting and closing are pleasantries, the body is checked for groundedness.</summary>
 public sealed record ReplyTemplateDefinition(

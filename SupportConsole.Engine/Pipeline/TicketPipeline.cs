@@ -21,7 +21,7 @@ public interface IKnowledgeSearch
 public sealed record PipelineModels(IIntentRouter Router, IKnowledgeSearch Knowledge);
 
 /// <summary>
-/// Route, retrieve, draft, gate for one stored ticket. Stateless: policy, customer records and the models come in;
+/// Route, retrieve, draft, gate for one stored ticket (or a customer's follow-up in its conversation). Stateless: policy, customer records and the models come in;
 /// the decision and a receipt per stage come out. Persisting them and acting on the band (outbox, queues) is the
 /// caller's job.
 /// </summary>
@@ -70,6 +70,11 @@ public sealed class TicketPipeline(
 
         var intentRule = certification.Intents.FirstOrDefault(i => i.Intent == route.Intent);
 
+        // Hard rules read the text only, so they are known before anything is drafted: a safeguard (a vulnerable
+        // customer) must never get a model-written reply, and its text never goes to a cloud model.
+        var rulesFired = HardRuleMatcher.Matches(text, policy.HardRules);
+        var safeguard = rulesFired.FirstOrDefault(r => r.Safeguard);
+
         // Retrieve
         var search = models.Knowledge;
         IReadOnlyList<SourceHit> hits;
@@ -90,7 +95,11 @@ public sealed class TicketPipeline(
         using (var span = Telemetry.StartActivity(Stages.Draft))
         {
             var clock = StageClock.Start();
-            if (route.Certified && policy.Templates.TryGetValue(route.Intent, out var template)
+            if (safeguard is not null)
+            {
+                receipts.Add(Local(Stages.Draft, "none", $"safeguard:{safeguard.Id}", 0, 0, clock));
+            }
+            else if (route.Certified && policy.Templates.TryGetValue(route.Intent, out var template)
                 && search.FindSection(template.ArticleId, template.SectionTitle) is { } section)
             {
                 draft = TemplateDrafter.Fill(template, section, customer);
@@ -151,12 +160,13 @@ public sealed class TicketPipeline(
                 HasDraft: draft is not null,
                 DraftFromCloud: kind == DraftKind.CloudModel,
                 groundedness,
-                HardRuleMatcher.Matches(text, policy.HardRules),
+                rulesFired,
                 costSoFar,
                 policy.Gate)
             {
                 CloudDeferralStopped = cloudStopped,
                 CloudDeferralStoppedDetail = limits.Reason,
+                FollowUp = ticket.FollowUp,
             });
             span?.SetTag("band", gate.Band.ToString());
             receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));

@@ -27,6 +27,10 @@ public class SupportConsoleDbContext : IdentityDbContext<AppUser>
 
     public DbSet<CostReceipt> CostReceipts => Set<CostReceipt>();
 
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+
+    public DbSet<TicketNote> TicketNotes => Set<TicketNote>();
+
     public DbSet<Customer> Customers => Set<Customer>();
 
     public DbSet<CustomerTransaction> CustomerTransactions => Set<CustomerTransaction>();
@@ -36,6 +40,10 @@ public class SupportConsoleDbContext : IdentityDbContext<AppUser>
     public DbSet<KbSection> KbSections => Set<KbSection>();
 
     public DbSet<KbChunk> KbChunks => Set<KbChunk>();
+
+    public DbSet<KbArticleVersion> KbArticleVersions => Set<KbArticleVersion>();
+
+    public DbSet<KbDraft> KbDrafts => Set<KbDraft>();
 
     public DbSet<ReplyTemplate> ReplyTemplates => Set<ReplyTemplate>();
 

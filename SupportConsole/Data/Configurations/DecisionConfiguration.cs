@@ -9,7 +9,12 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
     public void Configure(EntityTypeBuilder<Decision> builder)
     {
         builder.HasKey(d => d.Id);
-        builder.HasIndex(d => d.TicketId).IsUnique();
+
+        // One current decision per ticket; a follow-up's routing supersedes the one before, which stays for the history.
+        // Queries see current decisions only; the history asks for the others with IgnoreQueryFilters.
+        builder.HasIndex(d => d.TicketId).IsUnique().HasFilter(Superseded.NotSuperseded);
+        builder.HasIndex(d => new { d.TicketId, d.CreatedAt });
+        builder.HasQueryFilter(d => d.SupersededAt == null);
         builder.Property(d => d.RouterVersion).HasMaxLength(96);
         builder.Property(d => d.Intent).HasMaxLength(128);
         builder.Property(d => d.Band).HasConversion<string>().HasMaxLength(16);
@@ -18,4 +23,10 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
         builder.Property(d => d.EmbedderVersion).HasMaxLength(96);
         builder.HasIndex(d => new { d.Band, d.CreatedAt });
     }
+}
+
+/// <summary>The filter of the "one current row per ticket" indexes (the same SQL on SQLite and PostgreSQL).</summary>
+internal static class Superseded
+{
+    public const string NotSuperseded = "\"SupersededAt\" IS NULL";
 }

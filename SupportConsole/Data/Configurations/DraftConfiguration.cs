@@ -9,7 +9,8 @@ internal sealed class DraftConfiguration : IEntityTypeConfiguration<Draft>
     public void Configure(EntityTypeBuilder<Draft> builder)
     {
         builder.HasKey(d => d.Id);
-        builder.HasIndex(d => d.TicketId).IsUnique();
+        builder.HasIndex(d => d.TicketId).IsUnique().HasFilter(Superseded.NotSuperseded);
+        builder.HasQueryFilter(d => d.SupersededAt == null);
         builder.Property(d => d.Origin).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.CitedArticleId).HasMaxLength(128);
         builder.Property(d => d.CitedSection).HasMaxLength(256);

@@ -55,3 +55,25 @@ internal sealed class ReplyTemplateConfiguration : IEntityTypeConfiguration<Repl
         builder.Property(t => t.Version).IsConcurrencyToken();
     }
 }
+
+internal sealed class KbArticleVersionConfiguration : IEntityTypeConfiguration<KbArticleVersion>
+{
+    public void Configure(EntityTypeBuilder<KbArticleVersion> builder)
+    {
+        builder.HasKey(v => new { v.ArticleId, v.Version });
+        builder.Property(v => v.ArticleId).HasMaxLength(128);
+        builder.Property(v => v.Title).HasMaxLength(256);
+        builder.Property(v => v.PublishedBy).HasMaxLength(128);
+        builder.Property(v => v.Note).HasMaxLength(512);
+    }
+}
+
+internal sealed class KbDraftConfiguration : IEntityTypeConfiguration<KbDraft>
+{
+    public void Configure(EntityTypeBuilder<KbDraft> builder)
+    {
+        builder.HasKey(d => d.ArticleId);
+        builder.Property(d => d.ArticleId).HasMaxLength(128);
+        builder.Property(d => d.UpdatedBy).HasMaxLength(128);
+    }
+}

@@ -24,6 +24,7 @@ internal sealed class HardRuleConfiguration : IEntityTypeConfiguration<HardRule>
         builder.Property(r => r.Description).HasMaxLength(512);
         builder.Property(r => r.Kind).HasMaxLength(16);
         builder.Property(r => r.MinimumAmount).HasPrecision(18, 2);
+        builder.Property(r => r.Priority).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.UpdatedBy).HasMaxLength(128);
     }
 }

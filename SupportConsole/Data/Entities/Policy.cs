@@ -35,6 +35,12 @@ public sealed class HardRule
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The priority of the tickets it escalates.</summary>
+    public Engine.Pipeline.TicketPriority Priority { get; set; } = Engine.Pipeline.TicketPriority.Normal;
+
+    /// <summary>A built-in safeguard (a vulnerable customer): no draft at all, and it cannot be switched off.</summary>
+    public bool Safeguard { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string? UpdatedBy { get; set; }

@@ -1,28 +1,39 @@
+using SupportConsole.Engine.Pipeline;
+
 namespace SupportConsole.Data.Entities;
 
-/// <summary>Where a ticket is in its life; the queues are views over this.</summary>
+/// <summary>
+/// Where a ticket is in its life; the queues are views over this. Agents see four words for it (open, pending, solved,
+/// closed: <see cref="Tickets.TicketWords"/>); the values name which queue holds an open ticket.
+/// </summary>
 public enum TicketStatus
 {
     /// <summary>Stored, not yet through the pipeline (picked up again after a crash).</summary>
     Received,
 
-    /// <summary>Answered automatically; the reply is in the outbox.</summary>
+    /// <summary>Answered automatically; the reply is in the outbox. Solved.</summary>
     AutoResolved,
 
-    /// <summary>Waiting for an agent to approve, edit or reject the draft.</summary>
+    /// <summary>Waiting for an agent to approve, edit or reject the draft. Open, in the Suggest queue.</summary>
     AwaitingApproval,
 
-    /// <summary>Handed to a person.</summary>
+    /// <summary>Handed to a person. Open, in the Escalated queue.</summary>
     Escalated,
 
-    /// <summary>An agent sent a reply.</summary>
+    /// <summary>An agent sent a reply. Solved.</summary>
     Answered,
 
-    /// <summary>Closed without a reply.</summary>
+    /// <summary>Done for good: the customer's next message starts a new ticket.</summary>
     Closed,
 
     /// <summary>A historical, already-labelled ticket imported for training; never routed.</summary>
     Historical,
+
+    /// <summary>An agent replied and waits for the customer; the customer's reply opens it again.</summary>
+    Pending,
+
+    /// <summary>An agent marked it solved without a reply (a thank-you, a duplicate); the customer's reply opens it again.</summary>
+    Solved,
 }
 
 public enum ConfidenceBand
@@ -69,11 +80,108 @@ public sealed class Ticket
 
     public long Version { get; set; }
 
+    /// <summary>From the hard rules that fired (a vulnerable customer is urgent); never lowered by a later message.</summary>
+    public TicketPriority Priority { get; set; } = TicketPriority.Normal;
+
+    /// <summary>When the customer's unanswered message must be answered by (the target of its priority); null when nothing waits.</summary>
+    public DateTimeOffset? ReplyDueAt { get; set; }
+
+    /// <summary>The user name (email) of the agent working the ticket; null when nobody took it.</summary>
+    public string? AssignedTo { get; set; }
+
+    public DateTimeOffset? AssignedAt { get; set; }
+
+    /// <summary>When the last message of the conversation (either way) was stored.</summary>
+    public DateTimeOffset? LastMessageAt { get; set; }
+
+    /// <summary>The current decision: the routing of the conversation's latest customer message (earlier ones are superseded).</summary>
     public Decision? Decision { get; set; }
 
+    /// <summary>The current draft (of the current decision).</summary>
     public Draft? Draft { get; set; }
 
     public List<CostReceipt> Receipts { get; set; } = [];
+
+    /// <summary>The conversation: the customer's messages (the first is the ticket's own) and the replies sent, in order.</summary>
+    public List<TicketMessage> Messages { get; set; } = [];
+
+    public List<TicketNote> Notes { get; set; } = [];
+}
+
+/// <summary>Which way a message of a conversation went.</summary>
+public enum MessageDirection
+{
+    /// <summary>From the customer.</summary>
+    Inbound,
+
+    /// <summary>To the customer: an auto reply or an agent's.</summary>
+    Outbound,
+}
+
+/// <summary>
+/// One message of a ticket's conversation. A channel attaches its own ids: <see cref="ExternalId"/> is the message's id
+/// on its channel (unique per channel, so ingest stays idempotent for follow-ups too; for an outbound reply, the outbox
+/// message id the receiver sees), <see cref="InReplyTo"/> the id it answered, <see cref="ThreadKey"/> a channel's
+/// thread id (a chat conversation, an email thread root); any of them finds the ticket again.
+/// </summary>
+public sealed class TicketMessage
+{
+    public const int MaxIdLength = 256;
+
+    /// <summary>The first message of a ticket has the ticket's id; later ones are time-ordered ids of their own.</summary>
+    public Guid Id { get; set; }
+
+    public Guid TicketId { get; set; }
+
+    public MessageDirection Direction { get; set; }
+
+    public required string Channel { get; set; }
+
+    public string? ExternalId { get; set; }
+
+    public string? InReplyTo { get; set; }
+
+    public string? ThreadKey { get; set; }
+
+    /// <summary>The customer id (inbound), <c>engine</c> (an auto reply) or the agent's user name.</summary>
+    public required string Author { get; set; }
+
+    public string? Subject { get; set; }
+
+    public required string Body { get; set; }
+
+    /// <summary>When the customer wrote it (inbound) or it was sent (outbound).</summary>
+    public DateTimeOffset At { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The decision that routed this customer message (null until it is routed, and for outbound messages).</summary>
+    public Guid? DecisionId { get; set; }
+
+    /// <summary>A customer's follow-up stored but not routed yet (recovery finishes it after a crash).</summary>
+    public bool RoutingPending { get; set; }
+
+    public int RoutingAttempts { get; set; }
+
+    /// <summary>The outbox message that delivers an outbound reply.</summary>
+    public Guid? OutboxMessageId { get; set; }
+
+    /// <summary>An agent's correction of the intent of this follow-up (a training label for its own text).</summary>
+    public string? LabelledIntent { get; set; }
+}
+
+/// <summary>A note between agents on a ticket: never sent to the customer.</summary>
+public sealed class TicketNote
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid TicketId { get; set; }
+
+    public required string Author { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>The engine's decision for one ticket and everything needed to explain it later.</summary>
@@ -123,6 +231,15 @@ public sealed class Decision
     public bool KillSwitchEngaged { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The customer message this decision routed (the first message has the ticket's id).</summary>
+    public Guid? MessageId { get; set; }
+
+    /// <summary>The routing of a follow-up in the conversation (not the ticket's first message).</summary>
+    public bool FollowUp { get; set; }
+
+    /// <summary>When a later decision (a follow-up's) replaced this one; superseded decisions are kept for the history.</summary>
+    public DateTimeOffset? SupersededAt { get; set; }
 }
 
 public enum DraftOrigin
@@ -176,6 +293,12 @@ public sealed class Draft
     public double? EditShare { get; set; }
 
     public DateTimeOffset? ReviewedAt { get; set; }
+
+    /// <summary>The decision this draft was written for (null in databases from before conversations: the ticket's only one).</summary>
+    public Guid? DecisionId { get; set; }
+
+    /// <summary>When a follow-up's routing replaced this draft.</summary>
+    public DateTimeOffset? SupersededAt { get; set; }
 }
 
 /// <summary>What one pipeline stage cost for one ticket.</summary>
@@ -208,4 +331,7 @@ public sealed class CostReceipt
     public long CostNanosUsd { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The decision the stage worked for (null in databases from before conversations: the ticket's first decision).</summary>
+    public Guid? DecisionId { get; set; }
 }

@@ -225,6 +225,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
@@ -408,6 +411,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("DecisionId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("InputTokens")
                         .HasColumnType("integer");
@@ -765,6 +771,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .HasMaxLength(96)
                         .HasColumnType("character varying(96)");
 
+                    b.Property<bool>("FollowUp")
+                        .HasColumnType("boolean");
+
                     b.Property<double?>("Groundedness")
                         .HasColumnType("double precision");
 
@@ -775,6 +784,9 @@ namespace SupportConsole.Data.Migrations.Postgres
 
                     b.Property<bool>("KillSwitchEngaged")
                         .HasColumnType("boolean");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("PolicyBand")
                         .IsRequired()
@@ -801,6 +813,9 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("TicketId")
                         .HasColumnType("uuid");
 
@@ -811,9 +826,12 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SupersededAt\" IS NULL");
 
                     b.HasIndex("Band", "CreatedAt");
+
+                    b.HasIndex("TicketId", "CreatedAt");
 
                     b.ToTable("Decisions");
                 });
@@ -834,6 +852,9 @@ namespace SupportConsole.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecisionId")
+                        .HasColumnType("uuid");
 
                     b.Property<double?>("EditShare")
                         .HasColumnType("double precision");
@@ -871,13 +892,17 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Property<string>("SentText")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("SupersededAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("TicketId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SupersededAt\" IS NULL");
 
                     b.ToTable("Drafts");
                 });
@@ -1018,6 +1043,14 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
 
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("Safeguard")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1144,6 +1177,40 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.ToTable("KbArticles");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.KbArticleVersion", b =>
+                {
+                    b.Property<string>("ArticleId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("ArticleId", "Version");
+
+                    b.ToTable("KbArticleVersions");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.KbChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -1185,6 +1252,31 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("KbChunks");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.KbDraft", b =>
+                {
+                    b.Property<string>("ArticleId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<int?>("BaseVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.HasKey("ArticleId");
+
+                    b.ToTable("KbDrafts");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.KbSection", b =>
@@ -1508,6 +1600,13 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1540,13 +1639,24 @@ namespace SupportConsole.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("LastMessageAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("LastProcessingError")
                         .HasColumnType("text");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("ProcessingAttempts")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("ReplyDueAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
@@ -1564,6 +1674,8 @@ namespace SupportConsole.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignedTo", "Status");
+
                     b.HasIndex("Channel", "ExternalId")
                         .IsUnique();
 
@@ -1571,7 +1683,117 @@ namespace SupportConsole.Data.Migrations.Postgres
 
                     b.HasIndex("Status", "IngestedAt");
 
+                    b.HasIndex("Status", "ReplyDueAt");
+
                     b.ToTable("Tickets");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecisionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("LabelledIntent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<Guid?>("OutboxMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("RoutingAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("RoutingPending")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("ThreadKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Channel", "ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("Channel", "ThreadKey");
+
+                    b.HasIndex("RoutingPending", "CreatedAt");
+
+                    b.HasIndex("TicketId", "At");
+
+                    b.ToTable("TicketMessages");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketId", "CreatedAt");
+
+                    b.ToTable("TicketNotes");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1708,6 +1930,24 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketMessage", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketNote", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.Customer", b =>
                 {
                     b.Navigation("Transactions");
@@ -1723,6 +1963,10 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Navigation("Decision");
 
                     b.Navigation("Draft");
+
+                    b.Navigation("Messages");
+
+                    b.Navigation("Notes");
 
                     b.Navigation("Receipts");
                 });

@@ -216,6 +216,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastSignInAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -398,6 +401,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<string>("CustomerId")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DecisionId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("InputTokens")
@@ -756,6 +762,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .HasMaxLength(96)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("FollowUp")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double?>("Groundedness")
                         .HasColumnType("REAL");
 
@@ -766,6 +775,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
 
                     b.Property<bool>("KillSwitchEngaged")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("PolicyBand")
                         .IsRequired()
@@ -792,6 +804,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SupersededAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TicketId")
                         .HasColumnType("TEXT");
 
@@ -802,9 +817,12 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SupersededAt\" IS NULL");
 
                     b.HasIndex("Band", "CreatedAt");
+
+                    b.HasIndex("TicketId", "CreatedAt");
 
                     b.ToTable("Decisions");
                 });
@@ -825,6 +843,9 @@ namespace SupportConsole.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecisionId")
+                        .HasColumnType("TEXT");
 
                     b.Property<double?>("EditShare")
                         .HasColumnType("REAL");
@@ -862,13 +883,17 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<string>("SentText")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SupersededAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TicketId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SupersededAt\" IS NULL");
 
                     b.ToTable("Drafts");
                 });
@@ -1009,6 +1034,14 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .HasPrecision(18, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Safeguard")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1135,6 +1168,40 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.ToTable("KbArticles");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.KbArticleVersion", b =>
+                {
+                    b.Property<string>("ArticleId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ArticleId", "Version");
+
+                    b.ToTable("KbArticleVersions");
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.KbChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -1174,6 +1241,31 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("KbChunks");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.KbDraft", b =>
+                {
+                    b.Property<string>("ArticleId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("BaseVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Markdown")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ArticleId");
+
+                    b.ToTable("KbDrafts");
                 });
 
             modelBuilder.Entity("SupportConsole.Data.Entities.KbSection", b =>
@@ -1495,6 +1587,13 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignedTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1527,13 +1626,24 @@ namespace SupportConsole.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastMessageAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastProcessingError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ProcessingAttempts")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReplyDueAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -1551,6 +1661,8 @@ namespace SupportConsole.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AssignedTo", "Status");
+
                     b.HasIndex("Channel", "ExternalId")
                         .IsUnique();
 
@@ -1558,7 +1670,117 @@ namespace SupportConsole.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "IngestedAt");
 
+                    b.HasIndex("Status", "ReplyDueAt");
+
                     b.ToTable("Tickets");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecisionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelledIntent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OutboxMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RoutingAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("RoutingPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThreadKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Channel", "ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("Channel", "ThreadKey");
+
+                    b.HasIndex("RoutingPending", "CreatedAt");
+
+                    b.HasIndex("TicketId", "At");
+
+                    b.ToTable("TicketMessages");
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketNote", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TicketId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketId", "CreatedAt");
+
+                    b.ToTable("TicketNotes");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1695,6 +1917,24 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Navigation("Customer");
                 });
 
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketMessage", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany("Messages")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SupportConsole.Data.Entities.TicketNote", b =>
+                {
+                    b.HasOne("SupportConsole.Data.Entities.Ticket", null)
+                        .WithMany("Notes")
+                        .HasForeignKey("TicketId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SupportConsole.Data.Entities.Customer", b =>
                 {
                     b.Navigation("Transactions");
@@ -1710,6 +1950,10 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Navigation("Decision");
 
                     b.Navigation("Draft");
+
+                    b.Navigation("Messages");
+
+                    b.Navigation("Notes");
 
                     b.Navigation("Receipts");
                 });
