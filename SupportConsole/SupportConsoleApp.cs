@@ -36,12 +36,7 @@ public static class SupportConsoleApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
-        }
-
-        app.UseStatusCodePages();
+        app.UseConsoleErrorPages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

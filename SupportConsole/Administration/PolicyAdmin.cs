@@ -26,21 +26,56 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         return (policies, new GateSettingsEdit(gate.GroundednessFloor, gate.CostCeilingUsd, gate.TargetPrecision), rules);
     }
 
-    /// <summary>Saves what changed; returns how many values changed. Thresholds must be between 0 and 1.</summary>
-    public async Task<int> SaveAsync(IReadOnlyList<IntentPolicyEdit> policies, GateSettingsEdit gate, IReadOnlyDictionary<string, bool> ruleEnabled,
-        string actor, CancellationToken cancellationToken = default)
+    /// <summary>The lowest and highest target precision a manager may choose (the router card certifies within this range).</summary>
+    public const double MinTargetPrecision = 0.95;
+
+    public const double MaxTargetPrecision = 0.99;
+
+    /// <summary>What is wrong with the values, in sentences for the manager (empty: they can be saved). Nothing is clamped.</summary>
+    public static IReadOnlyList<string> Problems(IReadOnlyList<IntentPolicyEdit> policies, GateSettingsEdit gate)
     {
+        var problems = new List<string>();
         foreach (var p in policies)
         {
-            if (p.SuggestThreshold is < 0 or > 1 || p.AutoThreshold is < 0 or > 1)
+            if (p.SuggestThreshold is < 0 or > 1 || double.IsNaN(p.SuggestThreshold))
             {
-                throw new ArgumentException($"thresholds of {p.Intent} must be between 0 and 1");
+                problems.Add($"The suggest threshold of {p.Intent} must be between 0 and 1 (it is {p.SuggestThreshold.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            if (p.AutoThreshold is < 0 or > 1)
+            {
+                problems.Add($"The auto threshold of {p.Intent} must be between 0 and 1.");
             }
         }
 
-        if (gate.GroundednessFloor is < 0 or > 1 || gate.TargetPrecision is < 0.5 or >= 1 || gate.CostCeilingUsd < 0)
+        if (gate.GroundednessFloor is < 0 or > 1 || double.IsNaN(gate.GroundednessFloor))
         {
-            throw new ArgumentException("groundedness floor must be 0-1, target precision 0.5-1 and the cost ceiling not negative");
+            problems.Add("The groundedness floor must be between 0 and 1.");
+        }
+
+        if (gate.TargetPrecision is < MinTargetPrecision or > MaxTargetPrecision || double.IsNaN(gate.TargetPrecision))
+        {
+            problems.Add($"The target precision for auto must be between {MinTargetPrecision:0.00} and {MaxTargetPrecision:0.00}.");
+        }
+
+        if (gate.CostCeilingUsd < 0)
+        {
+            problems.Add("The cost ceiling per ticket cannot be negative.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Saves what changed, with the manager's reason; returns how many values changed. Values out of range are refused
+    /// (an <see cref="ArgumentException"/> with the problems), never clamped; a safeguard cannot be switched off.
+    /// </summary>
+    public async Task<int> SaveAsync(IReadOnlyList<IntentPolicyEdit> policies, GateSettingsEdit gate, IReadOnlyDictionary<string, bool> ruleEnabled,
+        string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        if (Problems(policies, gate) is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems));
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -60,7 +95,12 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
             }
 
             db.AuditEvents.Add(Audit(now, actor, "policy.changed", "band-policy", edit.Intent,
-                new { before = new { row.Band, row.SuggestThreshold, row.AutoThreshold }, after = new { edit.Band, edit.SuggestThreshold, edit.AutoThreshold } }));
+                new
+                {
+                    before = new { Band = row.Band.ToString(), row.SuggestThreshold, row.AutoThreshold },
+                    after = new { Band = edit.Band.ToString(), edit.SuggestThreshold, edit.AutoThreshold },
+                    reason,
+                }));
             (row.Band, row.SuggestThreshold, row.AutoThreshold, row.UpdatedAt, row.UpdatedBy) = (edit.Band, edit.SuggestThreshold, edit.AutoThreshold, now, actor);
             changes++;
         }
@@ -69,34 +109,40 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         {
             if (ruleEnabled.TryGetValue(rule.Id, out var enabled) && enabled != rule.Enabled)
             {
-                db.AuditEvents.Add(Audit(now, actor, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, null));
+                if (rule.Safeguard && !enabled)
+                {
+                    throw new ArgumentException($"The rule {rule.Id} is a safeguard and cannot be switched off.");
+                }
+
+                db.AuditEvents.Add(Audit(now, actor, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, reason is null ? null : new { reason }));
                 (rule.Enabled, rule.UpdatedAt, rule.UpdatedBy) = (enabled, now, actor);
                 changes++;
             }
         }
 
         var rows = await db.Settings.ToDictionaryAsync(s => s.Key, cancellationToken);
-        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), actor);
-        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), actor);
-        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), actor);
+        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), actor, reason);
+        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), actor, reason);
+        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), actor, reason);
         if (changes > 0)
         {
             var version = rows[SettingKeys.PolicyVersion];
-            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), actor, "policy saved");
+            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), actor,
+                reason is null ? "policy saved" : $"policy saved: {reason}");
             await db.SaveChangesAsync(cancellationToken);
         }
 
         return changes;
     }
 
-    private int Set(SupportConsoleDbContext db, Setting row, string value, string actor)
+    private int Set(SupportConsoleDbContext db, Setting row, string value, string actor, string? reason)
     {
         if (row.Value == value)
         {
             return 0;
         }
 
-        settings.Write(db, row, value, actor, "changed on the Bands page");
+        settings.Write(db, row, value, actor, reason ?? "changed on the Bands page");
         return 1;
     }
 

@@ -6,7 +6,10 @@ using SupportConsole.Pipeline;
 
 namespace SupportConsole.Api;
 
-/// <summary><c>/api/v1/tickets</c>: ingest (idempotent on channel + external id) and read back with the decision.</summary>
+/// <summary>
+/// <c>/api/v1/tickets</c>: ingest (idempotent on channel + external id; <c>inReplyTo</c> appends a follow-up to the
+/// conversation of an earlier message and routes it again) and read back with the decision and the conversation.
+/// </summary>
 public static class TicketApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -61,14 +64,16 @@ public static class TicketApi
         }
 
         var result = await intake.ReceiveAsync(
-            new InboundTicket(json.ExternalId, json.CustomerId, json.Channel, json.Subject, json.Body, json.ReceivedAt), "api", cancellationToken);
+            new InboundTicket(json.ExternalId, json.CustomerId, json.Channel, json.Subject, json.Body, json.ReceivedAt) { InReplyTo = json.InReplyTo },
+            "api", cancellationToken);
         if (!result.IsValid)
         {
             return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
                 title: "The ticket is not valid; nothing was stored.");
         }
 
-        var view = result.Decided is { } decided
+        // A new ticket answers from the rows just written; a follow-up's answer is the whole conversation, read back.
+        var view = result.Decided is { } decided && !result.IsFollowUp
             ? TicketQueries.ToView(decided)
             : await queries.FindAsync(result.TicketId!.Value, cancellationToken)
               ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
@@ -77,7 +82,8 @@ public static class TicketApi
             return TypedResults.Ok(view);
         }
 
-        return view.Decision is null ? TypedResults.Accepted($"/api/v1/tickets/{view.Id}", view) : TypedResults.Created($"/api/v1/tickets/{view.Id}", view);
+        var routed = result.IsFollowUp ? result.Decided is not null : view.Decision is not null;
+        return routed ? TypedResults.Created($"/api/v1/tickets/{view.Id}", view) : TypedResults.Accepted($"/api/v1/tickets/{view.Id}", view);
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(Guid id, TicketQueries queries, CancellationToken cancellationToken) =>
@@ -114,5 +120,6 @@ public static class TicketApi
         }
     }
 
-    private sealed record InboundTicketJson(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt);
+    private sealed record InboundTicketJson(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt,
+        string? InReplyTo);
 }

@@ -6,10 +6,14 @@ using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Pipeline;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Api;
 
-/// <summary>A ticket with everything that explains its decision, as the API returns it.</summary>
+/// <summary>
+/// A ticket (a conversation) with everything that explains its current decision, as the API returns it. <c>status</c>
+/// keeps its original values; <c>state</c> is the agents' word (open, pending, solved, closed).
+/// </summary>
 public sealed record TicketView(
     Guid Id,
     string Channel,
@@ -23,7 +27,15 @@ public sealed record TicketView(
     DateTimeOffset? DecidedAt,
     DecisionView? Decision,
     DraftView? Draft,
-    IReadOnlyList<ReceiptView> Receipts);
+    IReadOnlyList<ReceiptView> Receipts,
+    string State,
+    string Priority,
+    DateTimeOffset? ReplyDueAt,
+    string? AssignedTo,
+    IReadOnlyList<MessageView> Messages);
+
+/// <summary>One message of the conversation: the customer's (inbound) or a reply sent (outbound).</summary>
+public sealed record MessageView(Guid Id, string Direction, string? ExternalId, string? InReplyTo, string Author, string Body, DateTimeOffset At);
 
 public sealed record DecisionView(
     string Intent,
@@ -41,7 +53,9 @@ public sealed record DecisionView(
     string? RetrievalIndexVersion,
     long PolicyVersion,
     bool KillSwitchEngaged,
-    decimal CostUsd);
+    decimal CostUsd,
+    Guid? MessageId,
+    bool FollowUp);
 
 public sealed record DraftView(string Origin, string OriginalText, string? EditedText, string? SentText, string? CitedArticleId, string? CitedSection, string? Model);
 
@@ -63,24 +77,27 @@ public sealed class TicketQueries(IDbContextFactory<SupportConsoleDbContext> con
             .Include(t => t.Decision)
             .Include(t => t.Draft)
             .Include(t => t.Receipts)
+            .Include(t => t.Messages)
+            .AsSplitQuery()
             .FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (ticket is null)
         {
             return null;
         }
 
-        return ToView(ticket, ticket.Decision, ticket.Draft, ticket.Receipts);
+        return ToView(ticket, ticket.Decision, ticket.Draft, ticket.Receipts, ticket.Messages);
     }
 
     /// <summary>The view of a stored ticket; the decision's lists are read from its row.</summary>
-    public static TicketView ToView(Ticket ticket, Decision? d, Draft? draft, IReadOnlyCollection<CostReceipt> receipts) =>
-        ToView(ticket, d, d is null ? null : DecisionLists.Read(d), draft, receipts);
+    public static TicketView ToView(Ticket ticket, Decision? d, Draft? draft, IReadOnlyCollection<CostReceipt> receipts, IReadOnlyCollection<TicketMessage> messages) =>
+        ToView(ticket, d, d is null ? null : DecisionLists.Read(d), draft, receipts, messages);
 
     /// <summary>The view of a ticket this process has just decided, from the objects its rows were written from.</summary>
     public static TicketView ToView(DecidedTicket decided) =>
-        ToView(decided.Ticket, decided.Decision, decided.Lists, decided.Draft, decided.Receipts);
+        ToView(decided.Ticket, decided.Decision, decided.Lists, decided.Draft, decided.Receipts, decided.Messages);
 
-    private static TicketView ToView(Ticket ticket, Decision? d, DecisionLists? lists, Draft? draft, IReadOnlyCollection<CostReceipt> receipts)
+    private static TicketView ToView(Ticket ticket, Decision? d, DecisionLists? lists, Draft? draft, IReadOnlyCollection<CostReceipt> receipts,
+        IReadOnlyCollection<TicketMessage> messages)
     {
         return new TicketView(
             ticket.Id, ticket.Channel, ticket.ExternalId, ticket.CustomerId, ticket.Subject, ticket.Body, ticket.Status.ToString(),
@@ -88,12 +105,18 @@ public sealed class TicketQueries(IDbContextFactory<SupportConsoleDbContext> con
             d is null || lists is null ? null : new DecisionView(
                 d.Intent, d.Confidence, d.Certified, d.CertificationThreshold, d.CertificationTarget, d.Band.ToString(), d.PolicyBand.ToString(),
                 lists.Reasons, lists.Sources, lists.TopIntents,
-                d.Groundedness, d.RouterVersion, d.RetrievalIndexVersion, d.PolicyVersion, d.KillSwitchEngaged, Usd(d.CostNanosUsd)),
+                d.Groundedness, d.RouterVersion, d.RetrievalIndexVersion, d.PolicyVersion, d.KillSwitchEngaged, Usd(d.CostNanosUsd), d.MessageId, d.FollowUp),
             draft is not null
                 ? new DraftView(draft.Origin.ToString(), draft.OriginalText, draft.EditedText, draft.SentText, draft.CitedArticleId, draft.CitedSection, draft.Model)
                 : null,
-            [.. receipts.OrderBy(r => Stages.Position(r.Stage)).Select(r => new ReceiptView(r.Stage, r.Model, r.ModelVersion, r.IsLocal, r.InputTokens,
-                r.OutputTokens, r.CpuMilliseconds, r.LatencyMilliseconds, Usd(r.CostNanosUsd)))]);
+            [.. receipts.OrderBy(r => r.CreatedAt).ThenBy(r => Stages.Position(r.Stage)).Select(r => new ReceiptView(r.Stage, r.Model, r.ModelVersion, r.IsLocal,
+                r.InputTokens, r.OutputTokens, r.CpuMilliseconds, r.LatencyMilliseconds, Usd(r.CostNanosUsd)))],
+            TicketWords.StateOf(ticket.Status).ToString().ToLowerInvariant(),
+            ticket.Priority.ToString().ToLowerInvariant(),
+            ticket.ReplyDueAt,
+            ticket.AssignedTo,
+            [.. messages.OrderBy(m => m.At).ThenBy(m => m.CreatedAt).Select(m => new MessageView(m.Id, m.Direction.ToString().ToLowerInvariant(), m.ExternalId,
+                m.InReplyTo, m.Author, m.Body, m.At))]);
     }
 
     public static decimal Usd(long nanos) => nanos / 1_000_000_000m;

@@ -1,3 +1,4 @@
+using MudBlazor;
 using MudBlazor.Services;
 using SupportConsole.Administration;
 using SupportConsole.Tickets;
@@ -10,7 +11,16 @@ public static class ConsoleRegistration
     public static IHostApplicationBuilder AddSupportConsoleWeb(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(options =>
+        {
+            // Bottom left, under the navigation: never over a page's own buttons, which sit at the top and right of their panels.
+            options.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+            options.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            options.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
+        builder.Services.AddScoped<Shared.ViewerTime>();
+        builder.Services.AddSingleton<TicketPresence>();
+        builder.Services.AddSingleton<AgentDirectory>();
         builder.Services.AddSingleton<QueueQueries>();
         builder.Services.AddSingleton<TicketActions>();
         builder.Services.AddSingleton<TicketDetails>();

@@ -41,5 +41,12 @@ public sealed class DatabaseInitializer(
             logger.LogInformation("Seeded the demo tenant from {Directory}: {Articles} articles, {Customers} customers",
                 directory, tenant.Articles.Count, tenant.Customers.Count);
         }
+
+        // Safeguards are part of the promise, not of a tenant: every database has them, seeded or not.
+        var safeguards = TenantFiles.ReadHardRules(AppPaths.Bundled(options.Value.SafeguardRulesFile));
+        if (await SafeguardRules.InstallAsync(db, safeguards, settings, clock, cancellationToken) is var installed and > 0)
+        {
+            logger.LogInformation("Installed or updated {Count} safeguard rule(s)", installed);
+        }
     }
 }

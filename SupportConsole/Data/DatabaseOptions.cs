@@ -35,6 +35,9 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Where the demo tenant's files are; relative paths resolve against the app's folder.</summary>
     public string TenantDirectory { get; set; } = "data/tenant";
 
+    /// <summary>The built-in safeguard hard rules (installed in every database at start); relative paths resolve against the app's folder.</summary>
+    public string SafeguardRulesFile { get; set; } = "data/safeguards/hard-rules.json";
+
     /// <summary>Apply pending migrations at start (operators who prefer <c>db migrate</c> turn this off).</summary>
     public bool MigrateOnStart { get; set; } = true;
 

@@ -17,6 +17,18 @@ public static class KnowledgeWriter
         Sections = [.. article.Sections.Select(s => new KbSection { ArticleId = article.Id, Order = s.Order, Title = s.Title, Body = s.Body })],
     };
 
+    /// <summary>The kept copy of a published article version.</summary>
+    public static KbArticleVersion VersionOf(KbArticle article, string? note) => new()
+    {
+        ArticleId = article.Id,
+        Version = article.Version,
+        Title = article.Title,
+        Markdown = article.Markdown,
+        PublishedAt = article.UpdatedAt,
+        PublishedBy = article.UpdatedBy,
+        Note = note,
+    };
+
     /// <summary>The engine's view of a stored article (for indexing and drafting).</summary>
     public static Engine.Retrieval.KbArticle ToEngine(KbArticle article) => new(
         article.Id,

@@ -112,11 +112,17 @@ public sealed class RouterRetrainer(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var corrected = await db.Tickets.AsNoTracking().Where(t => t.LabelledIntent != null)
             .OrderBy(t => t.Id).Select(t => new { t.Subject, t.Body, Intent = t.LabelledIntent! }).ToListAsync(cancellationToken);
+
+        // A follow-up's label belongs to the follow-up's own text (routed with the ticket's subject, as the engine read it).
+        var followUps = await db.TicketMessages.AsNoTracking().Where(m => m.LabelledIntent != null)
+            .Join(db.Tickets, m => m.TicketId, t => t.Id, (m, t) => new { m.Id, t.Subject, m.Body, Intent = m.LabelledIntent! })
+            .OrderBy(m => m.Id).Select(m => new { m.Subject, m.Body, m.Intent }).ToListAsync(cancellationToken);
         var approved = await db.Tickets.AsNoTracking()
             .Where(t => t.LabelledIntent == null && t.Status == TicketStatus.Answered && t.Draft != null && t.Draft.SentText != null
-                        && t.Draft.Origin == DraftOrigin.Template && t.Decision != null)
+                        && t.Draft.Origin == DraftOrigin.Template && t.Decision != null && !t.Decision.FollowUp)
             .OrderBy(t => t.Id).Select(t => new { t.Subject, t.Body, Intent = t.Decision!.Intent }).ToListAsync(cancellationToken);
-        return [.. corrected.Concat(approved).Select(t => new LabelledText(string.IsNullOrWhiteSpace(t.Subject) ? t.Body : $"{t.Subject}\n{t.Body}", t.Intent))];
+        return [.. corrected.Concat(followUps).Concat(approved)
+            .Select(t => new LabelledText(string.IsNullOrWhiteSpace(t.Subject) ? t.Body : $"{t.Subject}\n{t.Body}", t.Intent))];
     }
 
     private async Task<RecentTrafficComparison> CompareOnRecentAsync(IIntentRouter current, IIntentRouter candidate, int count, CancellationToken cancellationToken)
@@ -133,6 +139,7 @@ public sealed class RouterRetrainer(
             {
                 Text = string.IsNullOrEmpty(t.Subject) ? t.Body : t.Subject + "\n" + t.Body,
                 Label = t.LabelledIntent ?? (t.Status == TicketStatus.Answered && t.Draft != null && t.Draft.SentText != null && t.Draft.Origin == DraftOrigin.Template
+                                             && !t.Decision!.FollowUp
                     ? t.Decision!.Intent
                     : null),
             })

@@ -19,9 +19,19 @@ public sealed record DecisionLists(IReadOnlyList<DecisionReason> Reasons, IReadO
         JsonSerializer.Deserialize(decision.TopIntentsJson, DecisionJson.Default.IReadOnlyListIntentScore) ?? []);
 }
 
-/// <summary>What the decision's audit event records.</summary>
+/// <summary>What the decision's audit event records (a follow-up's routing names its message).</summary>
 internal sealed record DecidedDetails(string Band, string Intent, double Confidence, bool Certified, IEnumerable<string> Reasons, string Router,
-    long PolicyVersion);
+    long PolicyVersion)
+{
+    public string? Priority { get; init; }
+
+    public Guid? MessageId { get; init; }
+
+    public bool FollowUp { get; init; }
+}
+
+/// <summary>What the audit event of a ticket the customer's reply opened again records.</summary>
+internal sealed record ReopenedDetails(string From, Guid MessageId);
 
 /// <summary>
 /// Source-generated JSON (web defaults, as before) for what every decision stores: no reflection-based serializer per
@@ -32,4 +42,5 @@ internal sealed record DecidedDetails(string Band, string Intent, double Confide
 [JsonSerializable(typeof(IReadOnlyList<SourceHit>))]
 [JsonSerializable(typeof(IReadOnlyList<IntentScore>))]
 [JsonSerializable(typeof(DecidedDetails))]
+[JsonSerializable(typeof(ReopenedDetails))]
 internal sealed partial class DecisionJson : JsonSerializerContext;

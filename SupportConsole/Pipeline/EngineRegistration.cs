@@ -24,6 +24,7 @@ public static class EngineRegistration
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Tickets.SlaOptions>().BindConfiguration(Tickets.SlaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ModelRegistry.RouterRegistry>();

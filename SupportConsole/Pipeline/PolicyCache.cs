@@ -49,13 +49,14 @@ public sealed class PolicyCache(IDbContextFactory<SupportConsoleDbContext> conte
     private static async Task<PolicySnapshot> LoadAsync(SupportConsoleDbContext db, long version, GateSettings gate, CancellationToken cancellationToken)
     {
         var policies = await db.BandPolicies.AsNoTracking().ToListAsync(cancellationToken);
-        var rules = await db.HardRules.AsNoTracking().Where(r => r.Enabled).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        // A safeguard applies whatever its switch says (it cannot be switched off, not even by editing the row).
+        var rules = await db.HardRules.AsNoTracking().Where(r => r.Enabled || r.Safeguard).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         var templates = await db.ReplyTemplates.AsNoTracking().ToListAsync(cancellationToken);
         return new PolicySnapshot(
             version,
             policies.ToDictionary(p => p.Intent, p => new IntentPolicy(ToBand(p.Band), p.SuggestThreshold, p.AutoThreshold)),
             [.. rules.Select(r => new HardRuleDefinition(r.Id, r.Description, r.Kind,
-                JsonSerializer.Deserialize<List<string>>(r.KeywordsJson) ?? [], r.MinimumAmount))],
+                JsonSerializer.Deserialize<List<string>>(r.KeywordsJson) ?? [], r.MinimumAmount) { Priority = r.Priority, Safeguard = r.Safeguard })],
             templates.ToDictionary(t => t.Intent, t => new ReplyTemplateDefinition(t.Intent, t.ArticleId, t.SectionTitle, t.Greeting, t.Body,
                 t.Closing, [.. (t.TransactionKinds ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])),
             gate);

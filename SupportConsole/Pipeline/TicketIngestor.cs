@@ -9,25 +9,47 @@ using SupportConsole.Engine.Pipeline;
 
 namespace SupportConsole.Pipeline;
 
-/// <summary>A ticket as a channel delivers it.</summary>
-public sealed record InboundTicket(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt);
+/// <summary>A ticket as a channel delivers it; with <see cref="InReplyTo"/>, the customer's follow-up in a conversation.</summary>
+public sealed record InboundTicket(string? ExternalId, string? CustomerId, string? Channel, string? Subject, string? Body, DateTimeOffset? ReceivedAt)
+{
+    /// <summary>The external id of an earlier message on the same channel (the customer's, or a reply's message id).</summary>
+    public string? InReplyTo { get; init; }
+
+    /// <summary>A channel's own thread id (a chat conversation), kept with the message.</summary>
+    public string? ThreadKey { get; init; }
+}
 
 /// <summary>Why an inbound ticket was refused: field name and message, for problem details.</summary>
 public sealed record IngestValidationError(string Field, string Message);
 
-/// <summary>The outcome of ingest: a new ticket, the original of a repeat, or the validation errors.</summary>
+/// <summary>
+/// The outcome of ingest: a new ticket, a follow-up appended to one (<see cref="FollowUp"/>; <see cref="TicketId"/> is the
+/// conversation's ticket), the original of a repeat, or the validation errors.
+/// </summary>
 public sealed record IngestResult(Guid? TicketId, bool Created, IReadOnlyList<IngestValidationError> Errors, IngestTiming? Timing)
 {
     public bool IsValid => Errors.Count == 0;
 
     /// <summary>The stored ticket when this call created it.</summary>
     public Ticket? Ticket { get; init; }
+
+    /// <summary>The customer's follow-up this call appended to <see cref="TicketId"/>'s conversation.</summary>
+    public TicketMessage? FollowUp { get; init; }
+
+    public static IngestResult Invalid(params IngestValidationError[] errors) => new(null, false, errors, null);
 }
 
 /// <summary>What the ingest audit event records.</summary>
-internal sealed record IngestedDetails(string Channel, string ExternalId, string CustomerId);
+internal sealed record IngestedDetails(string Channel, string ExternalId, string CustomerId)
+{
+    public string? InReplyTo { get; init; }
+}
+
+/// <summary>What the audit event of a follow-up records.</summary>
+internal sealed record MessageReceivedDetails(Guid MessageId, string Channel, string ExternalId, string InReplyTo);
 
 [JsonSerializable(typeof(IngestedDetails))]
+[JsonSerializable(typeof(MessageReceivedDetails))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class IngestJson : JsonSerializerContext;
 
@@ -44,8 +66,10 @@ public sealed class IngestOptions
 }
 
 /// <summary>
-/// Stores an inbound ticket before anything else happens, idempotently on (channel, external id); a customer id
-/// never seen before becomes a customer with no records. Nothing is stored for an invalid ticket.
+/// Stores an inbound ticket before anything else happens, idempotently on (channel, external id) of its message; a
+/// customer id never seen before becomes a customer with no records. A message in reply to an earlier one of the same
+/// channel (<see cref="InboundTicket.InReplyTo"/>) is appended to that conversation's ticket, unless the ticket is
+/// closed (then it starts a new ticket). Nothing is stored for an invalid ticket.
 /// </summary>
 public sealed partial class TicketIngestor(
     IDbContextFactory<SupportConsoleDbContext> contexts,
@@ -95,6 +119,23 @@ public sealed partial class TicketIngestor(
             errors.Add(new("receivedAt", "is in the future"));
         }
 
+        if (ticket.InReplyTo is not null)
+        {
+            if (string.IsNullOrWhiteSpace(ticket.InReplyTo) || ticket.InReplyTo.Length > MaxExternalIdLength)
+            {
+                errors.Add(new("inReplyTo", $"must be the externalId of an earlier message (1 to {MaxExternalIdLength} characters) or left out"));
+            }
+            else if (ticket.ExternalId is { } own && string.Equals(own.Trim(), ticket.InReplyTo.Trim(), StringComparison.Ordinal))
+            {
+                errors.Add(new("inReplyTo", "names the message itself; give the externalId of an earlier message"));
+            }
+        }
+
+        if (ticket.ThreadKey is { Length: > TicketMessage.MaxIdLength })
+        {
+            errors.Add(new("threadKey", $"must be at most {TicketMessage.MaxIdLength} characters"));
+        }
+
         return errors;
     }
 
@@ -110,6 +151,38 @@ public sealed partial class TicketIngestor(
         var channel = inbound.Channel!;
         var externalId = inbound.ExternalId!.Trim();
         var customerId = inbound.CustomerId!.Trim();
+        var inReplyTo = inbound.InReplyTo?.Trim();
+        var threadKey = string.IsNullOrWhiteSpace(inbound.ThreadKey) ? null : inbound.ThreadKey.Trim();
+        if (inReplyTo is not null)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (await FindAsync(db, channel, externalId, cancellationToken) is { } repeat)
+            {
+                return new IngestResult(repeat, false, [], null);
+            }
+
+            var parent = await db.TicketMessages.AsNoTracking()
+                .Where(m => m.Channel == channel && m.ExternalId == inReplyTo)
+                .Join(db.Tickets, m => m.TicketId, t => t.Id, (m, t) => new { t.Id, t.Status, t.CustomerId })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (parent is null)
+            {
+                return IngestResult.Invalid(new IngestValidationError("inReplyTo", $"no earlier message '{inReplyTo}' on channel {channel}; nothing was stored"));
+            }
+
+            if (!string.Equals(parent.CustomerId, customerId, StringComparison.Ordinal))
+            {
+                return IngestResult.Invalid(new IngestValidationError("inReplyTo", $"message '{inReplyTo}' belongs to another customer's conversation"));
+            }
+
+            if (parent.Status is not (TicketStatus.Closed or TicketStatus.Historical))
+            {
+                return await AppendAsync(inbound, parent.Id, channel, externalId, inReplyTo, threadKey, source, timing, cancellationToken);
+            }
+
+            // A closed ticket stays closed: the customer's reply starts a new ticket that remembers what it answered.
+        }
+
         var now = clock.GetUtcNow();
         var ticket = new Ticket
         {
@@ -121,10 +194,27 @@ public sealed partial class TicketIngestor(
             Body = inbound.Body!,
             ReceivedAt = inbound.ReceivedAt?.ToUniversalTime() ?? now,
             IngestedAt = now,
+            LastMessageAt = now,
             Status = TicketStatus.Received,
         };
+        var message = new TicketMessage
+        {
+            // The first message has the ticket's id: the decision that routes the ticket routes it.
+            Id = ticket.Id,
+            TicketId = ticket.Id,
+            Direction = MessageDirection.Inbound,
+            Channel = channel,
+            ExternalId = externalId,
+            InReplyTo = inReplyTo,
+            ThreadKey = threadKey,
+            Author = customerId,
+            Subject = ticket.Subject,
+            Body = ticket.Body,
+            At = ticket.ReceivedAt,
+            CreatedAt = now,
+        };
         var audit = AuditEvent.Record(now, source, "ticket.ingested", "ticket", ticket.Id.ToString(),
-            JsonSerializer.Serialize(new IngestedDetails(channel, externalId, customerId), IngestJson.Default.IngestedDetails));
+            JsonSerializer.Serialize(new IngestedDetails(channel, externalId, customerId) { InReplyTo = inReplyTo }, IngestJson.Default.IngestedDetails));
         var newCustomer = _knownCustomers.ContainsKey(customerId) ? null : new Customer { Id = customerId, CreatedAt = now };
 
         try
@@ -139,6 +229,7 @@ public sealed partial class TicketIngestor(
                 }
 
                 rows.Insert(ticket);
+                rows.Insert(message);
                 rows.Insert(audit);
                 return true;
             }, cancellationToken);
@@ -147,10 +238,7 @@ public sealed partial class TicketIngestor(
         {
             // A repeat (or a concurrent duplicate that won the race): the unique index decides, return the original.
             // The writer reports the violation after the winner's transaction committed, so it can be read now.
-            await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
-            var winner = await FindAsync(fresh, channel, externalId, cancellationToken)
-                ?? throw new InvalidOperationException($"ticket ({channel}, {externalId}) vanished after a unique violation", e);
-            return new IngestResult(winner, false, [], null);
+            return new IngestResult(await WinnerAsync(channel, externalId, e, cancellationToken), false, [], null);
         }
 
         if (newCustomer is not null)
@@ -161,8 +249,57 @@ public sealed partial class TicketIngestor(
         return new IngestResult(ticket.Id, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { Ticket = ticket };
     }
 
-    private static Task<Guid?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
-        db.Tickets.Where(t => t.Channel == channel && t.ExternalId == externalId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>Stores the customer's follow-up in the conversation of <paramref name="ticketId"/>, to be routed next.</summary>
+    private async Task<IngestResult> AppendAsync(InboundTicket inbound, Guid ticketId, string channel, string externalId, string inReplyTo,
+        string? threadKey, string source, StageClock timing, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var message = new TicketMessage
+        {
+            Id = Guid.CreateVersion7(now),
+            TicketId = ticketId,
+            Direction = MessageDirection.Inbound,
+            Channel = channel,
+            ExternalId = externalId,
+            InReplyTo = inReplyTo,
+            ThreadKey = threadKey,
+            Author = inbound.CustomerId!.Trim(),
+            Subject = string.IsNullOrWhiteSpace(inbound.Subject) ? null : inbound.Subject.Trim(),
+            Body = inbound.Body!,
+            At = inbound.ReceivedAt?.ToUniversalTime() ?? now,
+            CreatedAt = now,
+            RoutingPending = true,
+        };
+        var audit = AuditEvent.Record(now, source, "message.received", "ticket", ticketId.ToString(),
+            JsonSerializer.Serialize(new MessageReceivedDetails(message.Id, channel, externalId, inReplyTo), IngestJson.Default.MessageReceivedDetails));
+        try
+        {
+            await writer.WriteAsync(rows =>
+            {
+                rows.Insert(message);
+                rows.Insert(audit);
+                return true;
+            }, cancellationToken);
+        }
+        catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
+        {
+            return new IngestResult(await WinnerAsync(channel, externalId, e, cancellationToken), false, [], null);
+        }
+
+        return new IngestResult(ticketId, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { FollowUp = message };
+    }
+
+    private async Task<Guid> WinnerAsync(string channel, string externalId, Exception violation, CancellationToken cancellationToken)
+    {
+        await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
+        return await FindAsync(fresh, channel, externalId, cancellationToken)
+            ?? throw new InvalidOperationException($"message ({channel}, {externalId}) vanished after a unique violation", violation);
+    }
+
+    /// <summary>The ticket of the message (channel, external id): every message has a row, tickets from before conversations too.</summary>
+    private static async Task<Guid?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
+        await db.TicketMessages.Where(m => m.Channel == channel && m.ExternalId == externalId).Select(m => (Guid?)m.TicketId).FirstOrDefaultAsync(cancellationToken)
+        ?? await db.Tickets.Where(t => t.Channel == channel && t.ExternalId == externalId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
 
     private static void Require(List<IngestValidationError> errors, string field, string? value, int maxLength)
     {

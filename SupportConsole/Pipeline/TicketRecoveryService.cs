@@ -77,7 +77,7 @@ public sealed class TicketRecoveryService(
 
             if (batch.Count == 0)
             {
-                return recovered;
+                return recovered + await RecoverFollowUpsAsync(cutoff, processStartedAt, cancellationToken);
             }
 
             foreach (var id in batch)
@@ -94,6 +94,50 @@ public sealed class TicketRecoveryService(
                 {
                     logger.LogError(e, "Recovering ticket {TicketId} failed", id);
                     await processor.RecordFailureAsync(id, e, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>Routes the customers' follow-ups that were stored but not routed (a crash, or a ticket not decided yet then).</summary>
+    private async Task<int> RecoverFollowUpsAsync(DateTimeOffset cutoff, DateTimeOffset processStartedAt, CancellationToken cancellationToken)
+    {
+        var recovered = 0;
+        var tried = new HashSet<Guid>();
+        while (true)
+        {
+            List<Guid> batch;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                batch = await db.TicketMessages
+                    .Where(m => m.RoutingPending && m.RoutingAttempts < MaxAttempts && (m.CreatedAt < cutoff || m.CreatedAt < processStartedAt))
+                    .OrderBy(m => m.CreatedAt)
+                    .Select(m => m.Id)
+                    .Take(100)
+                    .ToListAsync(cancellationToken);
+            }
+
+            // A follow-up whose ticket is still undecided stays pending: each pass looks at it once.
+            batch.RemoveAll(id => !tried.Add(id));
+            if (batch.Count == 0)
+            {
+                return recovered;
+            }
+
+            foreach (var id in batch)
+            {
+                try
+                {
+                    if (await processor.ProcessFollowUpAsync(id, ingest: null, cancellationToken) is not null)
+                    {
+                        recovered++;
+                        logger.LogInformation("Recovered unrouted follow-up {MessageId}", id);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Recovering follow-up {MessageId} failed", id);
+                    await processor.RecordFollowUpFailureAsync(id, e, cancellationToken);
                 }
             }
         }

@@ -31,11 +31,14 @@ public sealed class CostRollups(IDbContextFactory<SupportConsoleDbContext> conte
     /// </summary>
     public int RecordDecision(RowStatements statements, Ticket ticket, Decision decision, IReadOnlyList<CostReceipt> receipts, BudgetCheck budget)
     {
-        var facts = new DecisionFacts(ticket.Channel, ticket.CustomerId, ticket.DecidedAt ?? decision.CreatedAt, decision.Intent, decision.Band,
+        var facts = new DecisionFacts(ticket.Channel, ticket.CustomerId, decision.CreatedAt, decision.Intent, decision.Band,
             RollupContributions.ReasonCodes(decision.ReasonsJson),
-            [.. receipts.Select(r => new ReceiptFact(r.Stage, r.Model, r.IsLocal, r.CostNanosUsd, r.InputTokens, r.OutputTokens))]);
+            [.. receipts.Select(r => new ReceiptFact(r.Stage, r.Model, r.IsLocal, r.CostNanosUsd, r.InputTokens, r.OutputTokens))])
+        {
+            FollowUp = decision.FollowUp,
+        };
         var rows = RollupContributions.OfDecision(facts);
-        if (ticket.FirstResponseAt is { } responded)
+        if (!decision.FollowUp && ticket.FirstResponseAt is { } responded)
         {
             rows = rows.Concat(RollupContributions.OfFirstResponse(facts.Day, ticket.Channel, decision.Intent, decision.Band, ticket.IngestedAt, responded));
         }
@@ -49,12 +52,13 @@ public sealed class CostRollups(IDbContextFactory<SupportConsoleDbContext> conte
     /// <summary>After an agent's action changed the ticket (before it is saved, in its transaction): the rollup rows of what changed.</summary>
     public static IReadOnlyList<object> ChangesSince(Ticket ticket, ReportedState before)
     {
-        if (ticket.Decision is not { } decision || ticket.DecidedAt is not { } decidedAt)
+        if (ticket.Decision is not { } decision || ticket.DecidedAt is null)
         {
             return [];
         }
 
-        var day = RollupContributions.DayOf(decidedAt);
+        // Under the decision the agent answered (the current one): the rebuild finds it as the last decision before the answer.
+        var day = RollupContributions.DayOf(decision.CreatedAt);
         var rows = new List<object>();
         if (before.FirstResponseAt is null && ticket.FirstResponseAt is { } responded)
         {

@@ -7,7 +7,7 @@ namespace SupportConsole.Reporting;
 /// <summary>One receipt as the rollups see it.</summary>
 public sealed record ReceiptFact(string Stage, string Model, bool IsLocal, long CostNanosUsd, int InputTokens, int OutputTokens);
 
-/// <summary>A decided ticket as the rollups see it.</summary>
+/// <summary>A decision (a ticket's first, or a follow-up's) as the rollups see it; <see cref="DecidedAt"/> is the decision's time.</summary>
 public sealed record DecisionFacts(
     string Channel,
     string CustomerId,
@@ -18,6 +18,9 @@ public sealed record DecisionFacts(
     IReadOnlyList<ReceiptFact> Receipts)
 {
     public DateOnly Day => RollupContributions.DayOf(DecidedAt);
+
+    /// <summary>The routing of a customer's follow-up: its costs count, the ticket was counted with its first decision.</summary>
+    public bool FollowUp { get; init; }
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public static class RollupContributions
 
     public static IEnumerable<object> OfDecision(DecisionFacts facts)
     {
+        var tickets = facts.FollowUp ? 0 : 1;
         var day = facts.Day;
         long cost = 0, cloudCost = 0;
         var cloud = false;
@@ -68,21 +72,26 @@ public static class RollupContributions
             Channel = facts.Channel,
             Intent = facts.Intent,
             Band = facts.Band,
-            Tickets = 1,
+            Tickets = tickets,
             CostNanosUsd = cost,
-            CloudTickets = cloud ? 1 : 0,
+            CloudTickets = cloud ? tickets : 0,
         };
         yield return new DailyCustomerStats
         {
             Day = day,
             Channel = facts.Channel,
             CustomerId = facts.CustomerId,
-            Tickets = 1,
-            AutoResolved = facts.Band == ConfidenceBand.Auto ? 1 : 0,
+            Tickets = tickets,
+            AutoResolved = facts.Band == ConfidenceBand.Auto ? tickets : 0,
             CostNanosUsd = cost,
             CloudCostNanosUsd = cloudCost,
-            CloudTickets = cloud ? 1 : 0,
+            CloudTickets = cloud ? tickets : 0,
         };
+        if (facts.FollowUp)
+        {
+            yield break;
+        }
+
         foreach (var code in facts.ReasonCodes)
         {
             yield return new DailyReasonCount { Day = day, Channel = facts.Channel, Band = facts.Band, Code = code, Tickets = 1 };

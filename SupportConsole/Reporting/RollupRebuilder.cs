@@ -69,45 +69,59 @@ public sealed class RollupRebuilder(IDbContextFactory<SupportConsoleDbContext> c
                 .Where(t => t.DecidedAt != null && t.Decision != null)
                 .OrderBy(t => t.Id)
                 .Skip(page * TicketsPerPage).Take(TicketsPerPage)
-                .Select(t => new
-                {
-                    t.Id,
-                    t.Channel,
-                    t.CustomerId,
-                    t.IngestedAt,
-                    DecidedAt = t.DecidedAt!.Value,
-                    t.FirstResponseAt,
-                    t.Decision!.Intent,
-                    t.Decision.Band,
-                    t.Decision.ReasonsJson,
-                    Review = t.Draft == null ? null : t.Draft.Review,
-                    EditShare = t.Draft == null ? null : t.Draft.EditShare,
-                })
+                .Select(t => new { t.Id, t.Channel, t.CustomerId, t.IngestedAt, t.FirstResponseAt })
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 break;
             }
 
+            // Every decision of these tickets (a follow-up's routing supersedes the one before; all of them cost), their
+            // drafts (the verdict counts under the decision the draft was written for) and receipts.
             var ids = batch.Select(t => t.Id).ToList();
-            var byTicket = (await db.CostReceipts.AsNoTracking().Where(r => ids.Contains(r.TicketId))
-                    .Select(r => new { r.TicketId, Fact = new ReceiptFact(r.Stage, r.Model, r.IsLocal, r.CostNanosUsd, r.InputTokens, r.OutputTokens) })
+            var decisions = (await db.Decisions.IgnoreQueryFilters().AsNoTracking().Where(d => ids.Contains(d.TicketId))
+                    .Select(d => new { d.Id, d.TicketId, d.Intent, d.Band, d.ReasonsJson, d.CreatedAt, d.FollowUp })
                     .ToListAsync(cancellationToken))
-                .ToLookup(r => r.TicketId, r => r.Fact);
+                .ToLookup(d => d.TicketId);
+            var reviews = (await db.Drafts.IgnoreQueryFilters().AsNoTracking().Where(d => ids.Contains(d.TicketId) && d.Review != null)
+                    .Select(d => new { d.TicketId, d.DecisionId, Review = d.Review!.Value, d.EditShare })
+                    .ToListAsync(cancellationToken))
+                .ToLookup(d => d.TicketId);
+            var byTicket = (await db.CostReceipts.AsNoTracking().Where(r => ids.Contains(r.TicketId))
+                    .Select(r => new { r.TicketId, r.DecisionId, Fact = new ReceiptFact(r.Stage, r.Model, r.IsLocal, r.CostNanosUsd, r.InputTokens, r.OutputTokens) })
+                    .ToListAsync(cancellationToken))
+                .ToLookup(r => r.TicketId);
             foreach (var t in batch)
             {
-                var facts = new DecisionFacts(t.Channel, t.CustomerId, t.DecidedAt, t.Intent, t.Band, RollupContributions.ReasonCodes(t.ReasonsJson),
-                    [.. byTicket[t.Id]]);
-                receipts += facts.Receipts.Count;
-                rows.AddRange(RollupContributions.OfDecision(facts));
-                if (t.FirstResponseAt is { } responded)
+                var ordered = decisions[t.Id].OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).ToList();
+                var first = ordered[0];
+
+                // Receipts from before conversations name no decision: they are the first decision's.
+                var receiptsOf = byTicket[t.Id].ToLookup(r => r.DecisionId ?? first.Id, r => r.Fact);
+                foreach (var d in ordered)
                 {
-                    rows.AddRange(RollupContributions.OfFirstResponse(facts.Day, t.Channel, t.Intent, t.Band, t.IngestedAt, responded));
+                    var facts = new DecisionFacts(t.Channel, t.CustomerId, d.CreatedAt, d.Intent, d.Band,
+                        RollupContributions.ReasonCodes(d.ReasonsJson), [.. receiptsOf[d.Id]])
+                    {
+                        FollowUp = d.FollowUp,
+                    };
+                    receipts += facts.Receipts.Count;
+                    rows.AddRange(RollupContributions.OfDecision(facts));
                 }
 
-                if (t.Review is { } review)
+                // The first response counts under the decision that was current when it was sent.
+                if (t.FirstResponseAt is { } responded)
                 {
-                    rows.AddRange(RollupContributions.OfReview(facts.Day, t.Channel, t.Intent, t.Band, review, t.EditShare));
+                    var answered = ordered.LastOrDefault(d => d.CreatedAt <= responded) ?? first;
+                    rows.AddRange(RollupContributions.OfFirstResponse(RollupContributions.DayOf(answered.CreatedAt), t.Channel, answered.Intent, answered.Band,
+                        t.IngestedAt, responded));
+                }
+
+                foreach (var review in reviews[t.Id])
+                {
+                    var of = ordered.FirstOrDefault(d => d.Id == review.DecisionId) ?? first;
+                    rows.AddRange(RollupContributions.OfReview(RollupContributions.DayOf(of.CreatedAt), t.Channel, of.Intent, of.Band, review.Review,
+                        review.EditShare));
                 }
             }
 

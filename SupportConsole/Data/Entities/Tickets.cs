@@ -155,10 +155,10 @@ public sealed class TicketMessage
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The decision that routed this customer message (null until it is routed, and for outbound messages).</summary>
-    public Guid? DecisionId { get; set; }
-
-    /// <summary>A customer's follow-up stored but not routed yet (recovery finishes it after a crash).</summary>
+    /// <summary>
+    /// A customer's follow-up stored but not routed yet (recovery finishes it after a crash). The decision that routed a
+    /// message names it (<see cref="Decision.MessageId"/>).
+    /// </summary>
     public bool RoutingPending { get; set; }
 
     public int RoutingAttempts { get; set; }
@@ -168,6 +168,27 @@ public sealed class TicketMessage
 
     /// <summary>An agent's correction of the intent of this follow-up (a training label for its own text).</summary>
     public string? LabelledIntent { get; set; }
+
+    /// <summary>The author of an auto reply.</summary>
+    public const string EngineAuthor = "engine";
+
+    /// <summary>
+    /// A reply in the conversation, delivered by <paramref name="outbox"/>: its message id on the channel is the outbox
+    /// message's id (what the receiver sees in <c>X-Message-Id</c>), so a customer's answer to it threads.
+    /// </summary>
+    public static TicketMessage Reply(Ticket ticket, OutboxMessage outbox, string text, string author, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        TicketId = ticket.Id,
+        Direction = MessageDirection.Outbound,
+        Channel = ticket.Channel,
+        ExternalId = outbox.Id.ToString(),
+        Author = author,
+        Body = text,
+        At = now,
+        CreatedAt = now,
+        OutboxMessageId = outbox.Id,
+    };
 }
 
 /// <summary>A note between agents on a ticket: never sent to the customer.</summary>

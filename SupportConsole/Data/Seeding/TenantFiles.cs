@@ -35,7 +35,7 @@ public sealed record TenantFiles(
             articles,
             Read<List<TemplateFile>>(directory, "reply-templates.json"),
             Read<List<PolicyFile>>(directory, "band-policy.json"),
-            Read<List<HardRuleFile>>(directory, "hard-rules.json"),
+            ReadHardRules(Path.Combine(directory, "hard-rules.json")),
             Read<List<CustomerFile>>(directory, "customers.json"));
         files.Check(directory);
         return files;
@@ -88,7 +88,31 @@ public sealed record TenantFiles(
 
     public sealed record PolicyFile(string Intent, string Band, double SuggestThreshold, double? AutoThreshold);
 
-    public sealed record HardRuleFile(string Id, string Description, string Kind, IReadOnlyList<string> Keywords, decimal? MinimumAmount);
+    public sealed record HardRuleFile(string Id, string Description, string Kind, IReadOnlyList<string> Keywords, decimal? MinimumAmount,
+        string? Priority = null, bool Safeguard = false)
+    {
+        public Engine.Pipeline.TicketPriority ParsedPriority => Priority is null
+            ? Engine.Pipeline.TicketPriority.Normal
+            : Enum.TryParse<Engine.Pipeline.TicketPriority>(Priority, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new DataFileException($"hard rule {Id}: unknown priority '{Priority}' (low, normal, high or urgent)");
+    }
+
+    /// <summary>The hard rules of one file (the tenant's, or the built-in safeguards), checked.</summary>
+    public static IReadOnlyList<HardRuleFile> ReadHardRules(string path)
+    {
+        var rules = Read<List<HardRuleFile>>(Path.GetDirectoryName(path)!, Path.GetFileName(path));
+        foreach (var rule in rules)
+        {
+            _ = rule.ParsedPriority;
+            if (rule.Keywords.Count == 0)
+            {
+                throw new DataFileException($"{path}: hard rule {rule.Id} has no keywords");
+            }
+        }
+
+        return rules;
+    }
 
     public sealed record CustomerFile(string Id, string? Name, string? Email, string? Phone, string? Plan, string? CardLast4,
         string? AccountNumber, IReadOnlyList<TransactionFile> Transactions);

@@ -13,7 +13,9 @@ public static class TenantSeeder
         var now = clock.GetUtcNow();
         foreach (var article in tenant.Articles)
         {
-            db.KbArticles.Add(KnowledgeWriter.ToEntity(article.Parsed, article.Markdown, version: 1, now, Actor));
+            var entity = KnowledgeWriter.ToEntity(article.Parsed, article.Markdown, version: 1, now, Actor);
+            db.KbArticles.Add(entity);
+            db.KbArticleVersions.Add(KnowledgeWriter.VersionOf(entity, note: "demo tenant"));
         }
 
         db.ReplyTemplates.AddRange(tenant.Templates.Select(t => new ReplyTemplate
@@ -45,6 +47,8 @@ public static class TenantSeeder
             Kind = r.Kind,
             KeywordsJson = JsonSerializer.Serialize(r.Keywords),
             MinimumAmount = r.MinimumAmount,
+            Priority = r.ParsedPriority,
+            Safeguard = r.Safeguard,
             UpdatedAt = now,
             UpdatedBy = Actor,
         }));

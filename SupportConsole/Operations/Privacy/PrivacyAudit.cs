@@ -67,10 +67,11 @@ public static partial class PrivacyAudit
     /// <summary>Sample paths for the pages whose route takes a parameter; a new page of that kind must be added here.</summary>
     private static readonly Dictionary<string, Func<AuditSamples, IEnumerable<string>>> ParameterisedPages = new(StringComparer.Ordinal)
     {
-        ["/queues/{Name}"] = _ => ["/queues/suggest", "/queues/escalated", "/queues/auto"],
+        ["/queues/{Name}"] = _ => ["/queues/suggest", "/queues/escalated", "/queues/pending", "/queues/auto"],
         ["/tickets/{Id:guid}"] = s => [$"/tickets/{s.TicketId}"],
         ["/costs/customers/{CustomerId}"] = s => [$"/costs/customers/{s.CustomerId}"],
         ["/knowledge/{Id}"] = s => [$"/knowledge/{s.ArticleId}"],
+        ["/error/{Code:int}"] = _ => ["/error/404"],
     };
 
     private static readonly string[] Roles = ["agent", "manager", "admin"];
