@@ -1,3 +1,4 @@
+using SupportConsole.Administration;
 using SupportConsole.Api;
 using SupportConsole.Cluster;
 using SupportConsole.Components;
@@ -45,6 +46,7 @@ public static class SupportConsoleApp
         app.MapTicketApi();
         app.MapReportApi();
         app.MapAccountEndpoints();
+        app.MapAuditExport();
         app.MapJobsDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -9,7 +9,11 @@ using SupportConsole.Identity;
 namespace SupportConsole.Administration;
 
 /// <summary>A user as the Users page lists them.</summary>
-public sealed record UserRow(string Id, string Email, string? DisplayName, string Role, bool LockedOut);
+public sealed record UserRow(string Id, string Email, string? DisplayName, string Role, bool LockedOut)
+{
+    /// <summary>The last successful sign-in (null: never).</summary>
+    public DateTimeOffset? LastSignInAt { get; init; }
+}
 
 /// <summary>An API key as the keys page lists it (never the key itself).</summary>
 public sealed record ApiKeyRow(Guid Id, string Name, string Prefix, string Scopes, DateTimeOffset CreatedAt, string? CreatedBy, DateTimeOffset? LastUsedAt,
@@ -27,7 +31,10 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         {
             var roles = await users.GetRolesAsync(user);
             var top = roles.Contains(Roles.Admin) ? Roles.Admin : roles.Contains(Roles.Manager) ? Roles.Manager : roles.Contains(Roles.Agent) ? Roles.Agent : "-";
-            rows.Add(new UserRow(user.Id, user.Email ?? user.UserName ?? user.Id, user.DisplayName, top, await users.IsLockedOutAsync(user)));
+            rows.Add(new UserRow(user.Id, user.Email ?? user.UserName ?? user.Id, user.DisplayName, top, await users.IsLockedOutAsync(user))
+            {
+                LastSignInAt = user.LastSignInAt,
+            });
         }
 
         return rows;
@@ -69,6 +76,35 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         await users.UpdateSecurityStampAsync(user);
         await AuditAsync(actor, "user.role-changed", "user", user.Email!, new { role });
         return new ActionOutcome(true, $"{user.Email} is now {role}.");
+    }
+
+    /// <summary>
+    /// Gives the user a new temporary password (returned once, to pass on; only its hash is stored) and ends their
+    /// sessions. The old password stops working at once.
+    /// </summary>
+    public async Task<(ActionOutcome Outcome, string? Password)> ResetPasswordAsync(string userId, string actor)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return (new ActionOutcome(false, "Unknown user."), null);
+        }
+
+        var password = TemporaryPassword.Create();
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var reset = await users.ResetPasswordAsync(user, token, password);
+        if (!reset.Succeeded)
+        {
+            return (new ActionOutcome(false, string.Join(" ", reset.Errors.Select(e => e.Description))), null);
+        }
+
+        // A locked-out user who forgot their password can sign in with the new one at once.
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await AuditAsync(actor, "user.password-reset", "user", user.Email!, null);
+        return (new ActionOutcome(true, $"{user.Email} has a new temporary password; their open sessions end. Pass it on safely: it is shown only now."), password);
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> KeysAsync(CancellationToken cancellationToken = default)
@@ -134,4 +170,29 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
 
     private AuditEvent Audit(string actor, string action, string type, string id, object? details) =>
         AuditEvent.Record(clock.GetUtcNow(), actor, action, type, id, details is null ? null : JsonSerializer.Serialize(details));
+}
+
+/// <summary>Temporary passwords an admin hands on: 16 letters and digits (no look-alikes), at least one of each kind the password rules ask for.</summary>
+public static class TemporaryPassword
+{
+    private const string Lower = "abcdefghijkmnpqrstuvwxyz";
+    private const string Upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+    private const string Digits = "23456789";
+    public const int Length = 16;
+
+    public static string Create()
+    {
+        const string all = Lower + Upper + Digits;
+        var chars = new char[Length];
+        chars[0] = Lower[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Lower.Length)];
+        chars[1] = Upper[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Upper.Length)];
+        chars[2] = Digits[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Digits.Length)];
+        for (var i = 3; i < Length; i++)
+        {
+            chars[i] = all[System.Security.Cryptography.RandomNumberGenerator.GetInt32(all.Length)];
+        }
+
+        System.Security.Cryptography.RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
 }

@@ -3,8 +3,25 @@ using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Administration;
 
-/// <summary>What an intent's auto threshold would mean on the golden set: the share auto-resolved and its precision.</summary>
-public sealed record WhatIf(int Tickets, int AutoResolved, double AutoShare, double? Precision);
+/// <summary>
+/// What an intent's auto threshold would mean on the golden set: of its <see cref="Tickets"/>, how many would be
+/// auto-resolved rightly (<see cref="AutoResolved"/>, their share), and the precision of all it would answer
+/// (<see cref="Answered"/>, right or wrong).
+/// </summary>
+public sealed record WhatIf(int Tickets, int AutoResolved, double AutoShare, double? Precision)
+{
+    public int Answered { get; init; }
+
+    /// <summary>The same over several intents (the whole policy).</summary>
+    public static WhatIf Total(IEnumerable<WhatIf> intents)
+    {
+        var list = intents.ToList();
+        var tickets = list.Sum(w => w.Tickets);
+        var right = list.Sum(w => w.AutoResolved);
+        var answered = list.Sum(w => w.Answered);
+        return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, answered == 0 ? null : (double)right / answered) { Answered = answered };
+    }
+}
 
 /// <summary>
 /// The golden set routed once by the active router (again after a promotion or rollback); answers "if this intent's
@@ -18,6 +35,12 @@ public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.O
 
     public string RouterVersion => Current().Version;
 
+    /// <summary>The whole policy on the golden set: every intent's tickets, auto-resolved only where the band is auto.</summary>
+    public WhatIf Total(IEnumerable<IntentPolicyEdit> policies, double targetPrecision) => WhatIf.Total(policies.Select(p =>
+        p.Band == Data.Entities.ConfidenceBand.Auto
+            ? For(p.Intent, p.AutoThreshold, targetPrecision)
+            : new WhatIf(Current().Predictions.Count(x => x.Expected == p.Intent), 0, 0, null)));
+
     /// <summary>Tickets of <paramref name="intent"/> auto-resolved when certified at <paramref name="targetPrecision"/> and above <paramref name="autoThreshold"/>.</summary>
     public WhatIf For(string intent, double? autoThreshold, double targetPrecision)
     {
@@ -30,7 +53,7 @@ public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.O
             .Where(p => p.Predicted == intent && threshold is { } t && p.Confidence >= t && p.Confidence >= (autoThreshold ?? 0))
             .ToList();
         var right = auto.Count(p => p.Expected == intent);
-        return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, auto.Count == 0 ? null : (double)right / auto.Count);
+        return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, auto.Count == 0 ? null : (double)right / auto.Count) { Answered = auto.Count };
     }
 
     private Routed Current()

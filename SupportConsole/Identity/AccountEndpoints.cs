@@ -22,8 +22,9 @@ public static class AccountEndpoints
                 return Results.LocalRedirect(target);
             }
 
+            // Back to the form with the email still filled in: only the password needs typing again.
             var error = result.IsLockedOut ? "locked" : "invalid";
-            return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(target)}");
+            return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(target)}&email={Uri.EscapeDataString(email ?? string.Empty)}");
         });
         account.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
         {

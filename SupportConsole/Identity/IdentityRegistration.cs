@@ -62,6 +62,7 @@ public static class IdentityRegistration
             .AddPolicy(Policies.Manager, p => p.RequireRole(Roles.Manager, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddLastSignIn();
         builder.Services.AddScoped<DemoAccountSeeder>();
         return builder;
     }

@@ -64,7 +64,7 @@ public static class DashboardBenchmark
             ("customers", async f =>
             {
                 await reports.ChannelsAsync(cancellationToken);
-                await reports.AlertsAsync(null, 8, cancellationToken);
+                await reports.AlertsAsync(null, null, 8, cancellationToken);
                 return (await reports.CustomersAsync(f, cancellationToken)).Customers.Count;
             }),
             ("customer-drill-down", async f =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Api;
@@ -186,7 +187,7 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
             .ToListAsync(cancellationToken);
         var daily = days.Select(d => new CostPeriodRow(d.Day, d.Tickets, d.Auto, d.Cloud, Money.Usd(d.Cost), Money.Usd(d.Cost - d.CloudCost),
             Money.Usd(d.CloudCost), d.Tickets == 0 ? null : Money.Usd(d.Cost) / d.Tickets)).ToList();
-        var alerts = await AlertsAsync(db, customerId, 12, cancellationToken);
+        var alerts = await AlertsAsync(db, customerId, filter, 12, cancellationToken);
         return new CustomerReport(customer.Id, customer.Name, customer.Plan, customer.Email, from, to, channel,
             days.Sum(d => d.Tickets), days.Sum(d => d.Auto), Money.Usd(days.Sum(d => d.Cost)), Money.Usd(days.Sum(d => d.CloudCost)),
             await BudgetStatusAsync(db, customerId, cancellationToken), daily, alerts);
@@ -237,11 +238,11 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
         return (rows, total);
     }
 
-    /// <summary>The latest budget alerts (all customers, or one).</summary>
-    public async Task<IReadOnlyList<BudgetAlertView>> AlertsAsync(string? customerId, int take, CancellationToken cancellationToken = default)
+    /// <summary>The latest budget alerts (all customers, or one), of the months the period in view touches (every month when null).</summary>
+    public async Task<IReadOnlyList<BudgetAlertView>> AlertsAsync(string? customerId, ReportFilter? period, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await AlertsAsync(db, customerId, take, cancellationToken);
+        return await AlertsAsync(db, customerId, period, take, cancellationToken);
     }
 
     public async Task<DeflectionReport> DeflectionAsync(ReportFilter filter, CancellationToken cancellationToken = default)
@@ -393,11 +394,19 @@ public sealed class CostReports(IDbContextFactory<SupportConsoleDbContext> conte
             budget.UpdatedAt, budget.UpdatedBy);
     }
 
-    private static async Task<IReadOnlyList<BudgetAlertView>> AlertsAsync(SupportConsoleDbContext db, string? customerId, int take,
+    private static async Task<IReadOnlyList<BudgetAlertView>> AlertsAsync(SupportConsoleDbContext db, string? customerId, ReportFilter? period, int take,
         CancellationToken cancellationToken)
     {
-        var alerts = await db.BudgetAlerts.AsNoTracking().Where(a => customerId == null || a.CustomerId == customerId)
-            .OrderByDescending(a => a.CreatedAt).Take(take).ToListAsync(cancellationToken);
+        // Budgets are monthly: an alert belongs to the period when its month is one the period touches ("yyyy-MM" sorts as text).
+        var query = db.BudgetAlerts.AsNoTracking().Where(a => customerId == null || a.CustomerId == customerId);
+        if (period is not null)
+        {
+            var first = period.From.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var last = period.To.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            query = query.Where(a => a.Month.CompareTo(first) >= 0 && a.Month.CompareTo(last) <= 0);
+        }
+
+        var alerts = await query.OrderByDescending(a => a.CreatedAt).Take(take).ToListAsync(cancellationToken);
         var ids = alerts.Select(a => a.CustomerId).Distinct().ToList();
         var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         return [.. alerts.Select(a => new BudgetAlertView(a.Id, a.CustomerId, names.GetValueOrDefault(a.CustomerId), a.Month,

@@ -80,7 +80,7 @@ public sealed class ReportTables(CostReports reports)
 
             case "budget-alerts":
             {
-                var alerts = await reports.AlertsAsync(customerId, 10_000, cancellationToken);
+                var alerts = await reports.AlertsAsync(customerId, filter, 10_000, cancellationToken);
                 return new CsvTable(name, ["created_at", "customer_id", "customer_name", "month", "level", "spend_usd", "budget_usd", "over_budget_action", "ticket_id"],
                     [.. alerts.Select(a => Row(a.CreatedAt, a.CustomerId, a.CustomerName, a.Month, a.Level, a.SpendUsd, a.BudgetUsd, a.OverBudgetAction, a.TicketId))]);
             }

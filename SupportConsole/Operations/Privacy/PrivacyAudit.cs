@@ -71,6 +71,7 @@ public static partial class PrivacyAudit
         ["/tickets/{Id:guid}"] = s => [$"/tickets/{s.TicketId}"],
         ["/costs/customers/{CustomerId}"] = s => [$"/costs/customers/{s.CustomerId}"],
         ["/knowledge/{Id}"] = s => [$"/knowledge/{s.ArticleId}"],
+        ["/knowledge/{Id}/history"] = s => [$"/knowledge/{s.ArticleId}/history"],
         ["/error/{Code:int}"] = _ => ["/error/404"],
     };
 
