@@ -48,7 +48,7 @@ public sealed class BudgetTests : IClassFixture<BudgetTests.Host>
         Assert.Equal(2, delivered.Select(d => d.MessageId).Distinct().Count());
         Assert.All(delivered, d => Assert.Equal(0.005m, d.Payload.GetProperty("budgetUsd").GetDecimal()));
 
-        var alertsApi = await _host.Factory.Services.GetRequiredService<CostReports>().AlertsAsync("C0011", 10);
+        var alertsApi = await _host.Factory.Services.GetRequiredService<CostReports>().AlertsAsync("C0011", null, 10);
         Assert.Equal(2, alertsApi.Count);
     }
 

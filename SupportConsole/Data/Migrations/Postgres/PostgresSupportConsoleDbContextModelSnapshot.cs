@@ -1714,9 +1714,6 @@ namespace SupportConsole.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid?>("DecisionId")
-                        .HasColumnType("uuid");
-
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -1701,9 +1701,6 @@ namespace SupportConsole.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("DecisionId")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -158,7 +158,6 @@ namespace SupportConsole.Data.Migrations.Postgres
                     Body = table.Column<string>(type: "text", nullable: false),
                     At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    DecisionId = table.Column<Guid>(type: "uuid", nullable: true),
                     RoutingPending = table.Column<bool>(type: "boolean", nullable: false),
                     RoutingAttempts = table.Column<int>(type: "integer", nullable: false),
                     OutboxMessageId = table.Column<Guid>(type: "uuid", nullable: true),
@@ -200,9 +199,9 @@ namespace SupportConsole.Data.Migrations.Postgres
             migrationBuilder.Sql(
                 """
                 INSERT INTO "TicketMessages" ("Id", "TicketId", "Direction", "Channel", "ExternalId", "InReplyTo", "ThreadKey", "Author", "Subject",
-                    "Body", "At", "CreatedAt", "DecisionId", "RoutingPending", "RoutingAttempts", "OutboxMessageId", "LabelledIntent")
+                    "Body", "At", "CreatedAt", "RoutingPending", "RoutingAttempts", "OutboxMessageId", "LabelledIntent")
                 SELECT t."Id", t."Id", 'Inbound', t."Channel", t."ExternalId", NULL, NULL, t."CustomerId", t."Subject",
-                    t."Body", t."ReceivedAt", t."IngestedAt", (SELECT d."Id" FROM "Decisions" d WHERE d."TicketId" = t."Id"), FALSE, 0, NULL, NULL
+                    t."Body", t."ReceivedAt", t."IngestedAt", FALSE, 0, NULL, NULL
                 FROM "Tickets" t;
                 """);
             migrationBuilder.Sql("""UPDATE "Decisions" SET "MessageId" = "TicketId";""");
