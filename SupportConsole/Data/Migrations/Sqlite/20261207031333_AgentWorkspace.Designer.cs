@@ -11,7 +11,7 @@ using SupportConsole.Data;
 namespace SupportConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SupportConsoleDbContext))]
-    [Migration("20261207025703_AgentWorkspace")]
+    [Migration("20261207031333_AgentWorkspace")]
     partial class AgentWorkspace
     {
         /// <inheritdoc />
