@@ -38,6 +38,9 @@ public static class SupportConsoleApp
 
         var app = builder.Build();
         app.UseConsoleErrorPages();
+
+        // Routing after the error pages: a request re-executed for its error page is routed again, to the page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -110,7 +110,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     public async Task RevokedKeyIsRefused()
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
-        var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
+        var access = _host.Factory.Services.GetRequiredService<SupportConsole.Administration.AccessAdmin>();
         var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
         using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
@@ -189,7 +189,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
 
         public async Task<string> CreateKeyAsync(IReadOnlyCollection<string> scopes)
         {
-            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
+            var (outcome, key) = await Factory.Services.GetRequiredService<SupportConsole.Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
             Assert.True(outcome.Succeeded, outcome.Message);
             return key!;
         }

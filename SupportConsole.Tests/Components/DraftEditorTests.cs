@@ -63,6 +63,47 @@ public sealed class DraftEditorTests : MudTestContext
     }
 
     [Fact]
+    public void WithoutADraftTheAgentWritesTheReplyAndTheButtonSaysSendReply()
+    {
+        string? sent = null;
+        var cut = Render<DraftEditor>(p => p.Add(x => x.OriginalText, null).Add(x => x.CanAct, true).Add(x => x.OnSend, text => sent = text));
+
+        Assert.Contains("no draft", cut.Find("[data-testid=no-draft]").TextContent);
+        Assert.True(cut.Find("[data-testid=send-button]").HasAttribute("disabled"));
+        cut.Find("textarea").Input("We are open 9 to 5.");
+
+        cut.WaitForAssertion(() => Assert.Equal("Send reply", cut.Find("[data-testid=send-button]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=draft-diff]"));
+        cut.Find("[data-testid=send-button]").Click();
+        Assert.Equal("We are open 9 to 5.", sent);
+    }
+
+    [Fact]
+    public void ANewDraftDoesNotWipeWhatTheAgentWrote()
+    {
+        string? sent = null;
+        var cut = Render<DraftEditor>(p => p.Add(x => x.OriginalText, Draft).Add(x => x.CanAct, true).Add(x => x.OnSend, text => sent = text));
+        cut.Find("textarea").Input("My own words for the customer.");
+
+        // The customer wrote again and the engine drafted anew while the agent was typing.
+        cut.Render(p => p.Add(x => x.OriginalText, "Hi Ada, a new draft."));
+        cut.Find("[data-testid=send-button]").Click();
+
+        Assert.Equal("My own words for the customer.", sent);
+    }
+
+    [Fact]
+    public void SendAndNextSendsTheTextToItsOwnCallback()
+    {
+        string? next = null;
+        var cut = Render<DraftEditor>(p => p.Add(x => x.OriginalText, Draft).Add(x => x.CanAct, true).Add(x => x.OnSendAndNext, text => next = text));
+
+        cut.Find("[data-testid=send-next-button]").Click();
+
+        Assert.Equal(Draft, next);
+    }
+
+    [Fact]
     public void AnsweredTicketOffersNoActions()
     {
         var cut = Render<DraftEditor>(p => p.Add(x => x.OriginalText, Draft).Add(x => x.CanAct, false));

@@ -118,6 +118,38 @@ public sealed class BandGateTests
     }
 
     [Fact]
+    public void ASafeguardEscalatesACertifiedAutoTicketAsUrgentWithoutClaimingAMissingTemplate()
+    {
+        var safeguard = new HardRuleDefinition("vulnerable-customer", "A vulnerable customer", "keywords", ["suicide"], null)
+        {
+            Priority = TicketPriority.Urgent,
+            Safeguard = true,
+        };
+
+        var decision = BandGate.Decide(Input(hasDraft: false, hardRules: [Legal with { Priority = TicketPriority.High }, safeguard]));
+
+        Assert.Equal(Band.Escalate, decision.Band);
+        Assert.Equal(TicketPriority.Urgent, decision.Priority);
+        Assert.Equal(["policy", "certified", "hard-rule:legal-threat", "hard-rule:vulnerable-customer", BandGate.SafeguardCode], decision.Reasons.Select(r => r.Code));
+    }
+
+    [Fact]
+    public void TheHighestPriorityOfTheRulesThatFiredWinsAndNoRuleMeansNormal()
+    {
+        Assert.Equal(TicketPriority.High, BandGate.Decide(Input(hardRules: [Legal with { Priority = TicketPriority.High }])).Priority);
+        Assert.Equal(TicketPriority.Normal, BandGate.Decide(Input()).Priority);
+    }
+
+    [Fact]
+    public void AFollowUpInAConversationIsNeverAnsweredAutomatically()
+    {
+        var decision = BandGate.Decide(Input() with { FollowUp = true });
+
+        Assert.Equal(Band.Suggest, decision.Band);
+        Assert.Contains(decision.Reasons, r => r.Code == BandGate.FollowUpCode);
+    }
+
+    [Fact]
     public void UnconfiguredIntentDefaultsToSuggest()
     {
         var decision = BandGate.Decide(Input(policy: null) with { Policy = null });

@@ -26,6 +26,25 @@ public static partial class SignedInClient
         }
 
         var (email, password) = DemoAccounts[role];
+        var (signedIn, location) = await SignInAsync(client, email, password);
+        if (!signedIn)
+        {
+            throw new InvalidOperationException($"sign-in as {role} failed: {location}");
+        }
+
+        return client;
+    }
+
+    /// <summary>A client that tried to sign in with any account: whether it worked, and where the form sent it.</summary>
+    public static async Task<(HttpClient Client, bool SignedIn, string? Location)> TryAsync(AppFactory factory, string email, string password)
+    {
+        var client = await CreateAsync(factory, role: null);
+        var (signedIn, location) = await SignInAsync(client, email, password);
+        return (client, signedIn, location);
+    }
+
+    private static async Task<(bool SignedIn, string? Location)> SignInAsync(HttpClient client, string email, string password)
+    {
         var page = await client.GetStringAsync("/account/login");
         var token = TokenPattern().Match(page).Groups[1].Value;
         using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -35,12 +54,8 @@ public static partial class SignedInClient
             ["returnUrl"] = "/",
             ["__RequestVerificationToken"] = token,
         }));
-        if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/")
-        {
-            throw new InvalidOperationException($"sign-in as {role} failed: {(int)response.StatusCode} {response.Headers.Location}");
-        }
-
-        return client;
+        var location = response.Headers.Location?.OriginalString;
+        return (response.StatusCode == HttpStatusCode.Redirect && location == "/", location);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

@@ -33,6 +33,9 @@ public sealed record IngestResult(Guid? TicketId, bool Created, IReadOnlyList<In
     /// <summary>The stored ticket when this call created it.</summary>
     public Ticket? Ticket { get; init; }
 
+    /// <summary>The first message of <see cref="Ticket"/> as stored (with what it answered, when it continues a closed conversation).</summary>
+    public TicketMessage? FirstMessage { get; init; }
+
     /// <summary>The customer's follow-up this call appended to <see cref="TicketId"/>'s conversation.</summary>
     public TicketMessage? FollowUp { get; init; }
 
@@ -246,7 +249,7 @@ public sealed partial class TicketIngestor(
             _knownCustomers.TryAdd(customerId, true);
         }
 
-        return new IngestResult(ticket.Id, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { Ticket = ticket };
+        return new IngestResult(ticket.Id, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { Ticket = ticket, FirstMessage = message };
     }
 
     /// <summary>Stores the customer's follow-up in the conversation of <paramref name="ticketId"/>, to be routed next.</summary>

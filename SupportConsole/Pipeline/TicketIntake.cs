@@ -47,7 +47,7 @@ public sealed class TicketIntake(TicketIngestor ingestor, TicketProcessor proces
         var id = ticket.Id;
         try
         {
-            return new IntakeResult(result, await processor.ProcessNewAsync(ticket, result.Timing!, cancellationToken));
+            return new IntakeResult(result, await processor.ProcessNewAsync(ticket, result.FirstMessage, result.Timing!, cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -78,9 +78,9 @@ public sealed class TicketProcessor(
         return await DecideAsync(ticket, null, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
     }
 
-    /// <summary>Processes a ticket this process has just stored (no need to read it back).</summary>
-    public Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, IngestTiming ingest, CancellationToken cancellationToken) =>
-        DecideAsync(ticket, null, ingest, cancellationToken);
+    /// <summary>Processes a ticket this process has just stored with its first message (no need to read them back).</summary>
+    public Task<DecidedTicket?> ProcessNewAsync(Ticket ticket, TicketMessage? firstMessage, IngestTiming ingest, CancellationToken cancellationToken) =>
+        DecideAsync(ticket, null, ingest, cancellationToken, firstMessage);
 
     /// <summary>
     /// Routes a customer's follow-up in its conversation; null when it was routed already, or when its ticket's first
@@ -114,7 +114,8 @@ public sealed class TicketProcessor(
         throw new InvalidOperationException($"follow-up {messageId} could not be routed: its ticket changed {FollowUpAttempts} times while it was");
     }
 
-    private async Task<DecidedTicket?> DecideAsync(Ticket ticket, TicketMessage? followUp, IngestTiming? ingest, CancellationToken cancellationToken)
+    private async Task<DecidedTicket?> DecideAsync(Ticket ticket, TicketMessage? followUp, IngestTiming? ingest, CancellationToken cancellationToken,
+        TicketMessage? firstMessage = null)
     {
         var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
         var (policy, routerVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
@@ -328,7 +329,7 @@ public sealed class TicketProcessor(
 
         events.Publish(new Tickets.TicketChanged(ticket.Id, ticket.Status.ToString(), band.ToString(), audit.Action));
         IReadOnlyList<TicketMessage> messages = followUp is not null ? [followUp]
-            : replyMessage is null ? [FirstMessage(ticket)] : [FirstMessage(ticket), replyMessage];
+            : replyMessage is null ? [firstMessage ?? FirstMessage(ticket)] : [firstMessage ?? FirstMessage(ticket), replyMessage];
         return new DecidedTicket(ticket, decision, lists, draftRow, receiptRows, messages);
     }
 
