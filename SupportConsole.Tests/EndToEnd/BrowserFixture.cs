@@ -84,10 +84,21 @@ public static class ConsolePage
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
 
-    /// <summary>A new browser context (own cookies) signed in through the sign-in form as a demo account.</summary>
-    public static async Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/")
+    /// <summary>A laptop screen, the size the console is designed for.</summary>
+    public static readonly ViewportSize Laptop = new() { Width = 1366, Height = 900 };
+
+    /// <summary>A phone held upright.</summary>
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    /// <summary>
+    /// A new browser context (own cookies) signed in through the sign-in form as a demo account; optionally with its own
+    /// screen size and time zone (an IANA name such as Asia/Tokyo).
+    /// </summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/", ViewportSize? viewport = null,
+        string? timeZone = null)
     {
-        var page = await SignInAsync(browser, app.Client().BaseAddress!, role, returnUrl);
+        var (email, password) = SignedInClient.DemoAccounts[role];
+        var page = await SignInWithPasswordAsync(browser, app.Client().BaseAddress!, email, password, returnUrl, viewport, timeZone);
         app.CloseBeforeStopping(() => page.Context.CloseAsync());
         return page;
     }
@@ -100,12 +111,14 @@ public static class ConsolePage
     }
 
     /// <summary>A new browser context signed in with any account.</summary>
-    public static async Task<IPage> SignInWithPasswordAsync(IBrowser browser, Uri baseUrl, string email, string password, string returnUrl = "/")
+    public static async Task<IPage> SignInWithPasswordAsync(IBrowser browser, Uri baseUrl, string email, string password, string returnUrl = "/",
+        ViewportSize? viewport = null, string? timeZone = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 900 },
+            TimezoneId = timeZone,
         });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         BrowserNetwork.Watch(context);
@@ -129,6 +142,21 @@ public static class ConsolePage
     public static Task WaitForCircuitAsync(IPage page) =>
         page.WaitForSelectorAsync("[data-testid=circuit-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>A full-page screenshot; <paramref name="name"/> may hold a folder ("agent/queue-suggest").</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    /// <summary>
+    /// A full-page screenshot for the documentation, test-output/screenshots/&lt;folder&gt;/&lt;name&gt;.jpg (JPEG keeps
+    /// docs/screenshots small); scripts/refresh-screenshots.sh copies these folders into docs/screenshots.
+    /// </summary>
+    public static Task DocumentationScreenshotAsync(IPage page, string folder, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(BrowserFixture.ScreenshotDirectory, folder, name + ".jpg"), FullPage = true, Type = ScreenshotType.Jpeg, Quality = 80,
+        });
+
+    /// <summary>How far the page scrolls sideways (0 when everything fits the width of the window).</summary>
+    public static Task<int> HorizontalOverflowAsync(IPage page) =>
+        page.EvaluateAsync<int>("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - document.documentElement.clientWidth");
 }
