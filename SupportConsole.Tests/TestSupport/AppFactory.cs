@@ -92,8 +92,6 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
-        // A fresh database would queue a golden-set evaluation at start; tests that want one ask for it.
-        builder.UseSetting("Jobs:EvaluateOnStartIfMissed", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

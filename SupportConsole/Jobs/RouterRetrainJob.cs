@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using SupportConsole.Data.Entities;
 using SupportConsole.ModelRegistry;
 
@@ -33,10 +34,9 @@ public sealed class RouterRetrainJob(JobRunner runner, JobRunStore runs, RouterR
         });
 
     [JobDisplayName("Retrain the router (weekly)")]
-    public async Task RunScheduledAsync(CancellationToken cancellationToken)
+    public async Task RunScheduledAsync(PerformContext context, CancellationToken cancellationToken)
     {
-        var (run, created) = await runs.CreateAsync(JobKinds.RouterRetrain, JobScheduler.WorkKeyOf(JobKinds.RouterRetrain), "schedule", cancellationToken);
-        if (created)
+        if (await runs.ForScheduledExecutionAsync(JobKinds.RouterRetrain, context.BackgroundJob.Id, cancellationToken) is { } run)
         {
             await RunAsync(run.Id, cancellationToken);
         }
