@@ -95,6 +95,10 @@ public static class JobsRegistration
         services.AddTransient<GoldenEvaluationJob>();
         services.AddTransient<RouterRetrainJob>();
         services.AddTransient<OutboxDeliveryJob>();
+
+        // Timing and exactly-once checks of the job server itself (bench jobs, the soak, tests).
+        services.AddSingleton<Operations.JobProbeRecorder>();
+        services.AddTransient<Operations.JobProbe>();
         return builder;
     }
 
