@@ -33,6 +33,7 @@ public sealed class RouterRetrainJob(JobRunner runner, JobRunStore runs, RouterR
             });
         });
 
+    [DisableConcurrentExecution(timeoutInSeconds: 5)]
     [JobDisplayName("Retrain the router (weekly)")]
     public async Task RunScheduledAsync(PerformContext context, CancellationToken cancellationToken)
     {

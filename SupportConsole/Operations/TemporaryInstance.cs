@@ -32,6 +32,7 @@ public sealed class TemporaryInstance : IAsyncDisposable
         var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
+            builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
             foreach (var (key, value) in settings)
             {
                 builder.Configuration[key] = value;
