@@ -29,7 +29,8 @@ public sealed class TemporaryInstance : IAsyncDisposable
         Action<ILoggingBuilder>? logging = null)
     {
         var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
-        var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        // Named as the app, not the process hosting it (a test host), so its static web assets manifest is found.
+        var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0", "--applicationName", typeof(SupportConsoleApp).Assembly.GetName().Name!], builder =>
         {
             builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
             builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
