@@ -11,9 +11,9 @@ public sealed class ApexChartTests : MudTestContext
     {
         JSInterop.Mode = JSRuntimeMode.Strict;
         var module = JSInterop.SetupModule(ApexChart.ModulePath);
-        var chart = module.Setup<Microsoft.JSInterop.IJSObjectReference>("create", _ => true);
-        var handle = new BunitJSObjectReferenceRecorder();
-        chart.SetResult(handle);
+        var handle = module.SetupModule("create", _ => true);
+        handle.SetupVoid("update", _ => true).SetVoidResult();
+        handle.SetupVoid("destroy").SetVoidResult();
         var first = DashboardCharts.Pareto([new SupportConsole.Reporting.ParetoPoint(0.1, 1, 0.5)]);
         var second = DashboardCharts.Pareto([new SupportConsole.Reporting.ParetoPoint(0.1, 1, 0.7)]);
 
@@ -24,29 +24,14 @@ public sealed class ApexChartTests : MudTestContext
         Assert.Equal(first.ToJson(), created.Arguments[1]);
 
         cut.Render(p => p.Add(x => x.Options, first));
-        Assert.Empty(handle.Calls);
+        Assert.Empty(handle.Invocations["update"]);
 
         cut.Render(p => p.Add(x => x.Options, second));
-        cut.WaitForAssertion(() => Assert.Equal([("update", second.ToJson())], handle.Calls));
+        cut.WaitForAssertion(() => Assert.Equal(second.ToJson(), Assert.Single(handle.Invocations["update"]).Arguments[0]));
         Assert.Single(module.Invocations["create"]);
+        Assert.Empty(handle.Invocations["destroy"]);
 
         await cut.Instance.DisposeAsync();
-        Assert.Equal("destroy", handle.Calls[^1].Identifier);
-    }
-
-    /// <summary>The chart handle the module returns, recording what the component asks of it.</summary>
-    private sealed class BunitJSObjectReferenceRecorder : Microsoft.JSInterop.IJSObjectReference
-    {
-        public List<(string Identifier, object? Argument)> Calls { get; } = [];
-
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
-
-        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
-        {
-            Calls.Add((identifier, args is { Length: > 0 } ? args[0] : null));
-            return ValueTask.FromResult(default(TValue)!);
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        Assert.Single(handle.Invocations["destroy"]);
     }
 }

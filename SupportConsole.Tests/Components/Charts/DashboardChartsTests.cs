@@ -100,7 +100,7 @@ public sealed class DashboardChartsTests
 
         using var json = JsonDocument.Parse(pareto.ToJson());
         Assert.Equal("category", json.RootElement.GetProperty("xaxis").GetProperty("type").GetString());
-        Assert.Equal(["Top 1%", "Top 10%", "Top 50%"], json.RootElement.GetProperty("xaxis").GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["Top 1 %", "Top 10 %", "Top 50 %"], json.RootElement.GetProperty("xaxis").GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal([0.2, 0.55, 0.9], json.RootElement.GetProperty("series")[0].GetProperty("data").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal("percent", json.RootElement.GetProperty("format").GetString());
     }

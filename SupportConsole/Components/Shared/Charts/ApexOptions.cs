@@ -90,15 +90,18 @@ public sealed record ApexOptions
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>
-    /// A time series chart (lines, or bars stacked per period) on a datetime axis whose ticks ApexCharts chooses for the
-    /// range and width, with zoom and pan, and the timeline's events as annotations. A range with a single period is
-    /// drawn as one bar per series on a category axis (a line needs two points).
+    /// A time series chart (lines, or bars stacked per period) on a datetime axis spanning <paramref name="range"/> (the
+    /// filter's days; else the points'), whose ticks ApexCharts chooses for the range and width, with zoom and pan, and
+    /// the timeline's events as annotations. A one-day range is one bar per series on a category axis; fewer than two
+    /// points are bars, never a line with nothing to join.
     /// </summary>
     public static ApexOptions OverTime(bool bars, IReadOnlyList<TimeSeries> series, ValueFormat format, string yTitle,
-        IReadOnlyList<TimelineEvent> events, Func<DateTimeOffset, string> periodLabel, bool stacked = false, double? yMax = null)
+        IReadOnlyList<TimelineEvent> events, Func<DateTimeOffset, string> periodLabel, bool stacked = false, double? yMax = null,
+        (DateOnly From, DateOnly To)? range = null)
     {
         var periods = series.SelectMany(s => s.Points.Select(p => p.At)).Distinct().Count();
-        if (periods == 1)
+        bars |= periods < 2;
+        if (periods == 1 && (range is null || range.Value.From == range.Value.To))
         {
             var at = series.SelectMany(s => s.Points).First().At;
             return OverCategories([periodLabel(at)], [.. series.Select(s => new CategorySeries(s.Name, [s.Points[0].Value ?? 0], s.Color))],
@@ -110,7 +113,12 @@ public sealed record ApexOptions
             Chart = new ApexChartSection(bars ? "bar" : "line", Stacked: stacked, Zoom: new ApexZoom(true)),
             Series = series.Select(s => new ApexSeries(s.Name, s.Points.Select(p => new double?[] { p.At.ToUnixTimeMilliseconds(), p.Value }).ToArray())).ToArray(),
             Colors = [.. series.Select(s => s.Color)],
-            Xaxis = new ApexXAxis("datetime", Labels: new ApexAxisLabels(DatetimeUtc: true, HideOverlappingLabels: true, Rotate: 0)),
+            Xaxis = new ApexXAxis("datetime", Labels: new ApexAxisLabels(DatetimeUtc: true, HideOverlappingLabels: true, Rotate: 0))
+            {
+                // Half a day either side, so the first and last days' bars are whole.
+                Min = range is { } r ? new DateTimeOffset(r.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-12).ToUnixTimeMilliseconds() : null,
+                Max = range is { } s ? new DateTimeOffset(s.To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(12).ToUnixTimeMilliseconds() : null,
+            },
             Yaxis = new ApexYAxis(new ApexTitle(yTitle), Min: 0, Max: yMax, ForceNiceScale: true),
             Annotations = new ApexAnnotations([.. events.Select(Annotation)]),
             Stroke = bars ? null : new ApexStroke(2, "straight"),
@@ -176,7 +184,12 @@ public sealed record ApexToggle(bool Enabled);
 
 public sealed record ApexSeries(string Name, object Data);
 
-public sealed record ApexXAxis(string Type, string[]? Categories = null, ApexAxisLabels? Labels = null);
+public sealed record ApexXAxis(string Type, string[]? Categories = null, ApexAxisLabels? Labels = null)
+{
+    public long? Min { get; init; }
+
+    public long? Max { get; init; }
+}
 
 public sealed record ApexAxisLabels(bool? DatetimeUtc = null, bool HideOverlappingLabels = true, int Rotate = 0)
 {

@@ -20,16 +20,17 @@ public static class DashboardCharts
     };
 
     /// <summary>Costs: local and cloud spend per period (stacked, USD) and cost per ticket per period ($ per 1,000 tickets).</summary>
-    public static (ApexOptions Spend, ApexOptions PerTicket) Costs(IReadOnlyList<CostPeriodRow> periods, Granularity granularity, IReadOnlyList<TimelineEvent> events)
+    public static (ApexOptions Spend, ApexOptions PerTicket) Costs(IReadOnlyList<CostPeriodRow> periods, Granularity granularity, IReadOnlyList<TimelineEvent> events,
+        (DateOnly From, DateOnly To)? range = null)
     {
         var spend = OverTime(bars: true,
         [
             Series("Local", periods, p => (double)p.LocalCostUsd, Palette.Blue),
             Series("Cloud", periods, p => (double)p.CloudCostUsd, Palette.Orange),
-        ], ValueFormat.Usd, "USD", events, Label(granularity), stacked: true);
+        ], ValueFormat.Usd, "USD", events, Label(granularity), stacked: true, range: range);
         var perTicket = OverTime(bars: false,
             [Series("Cost per 1,000 tickets", periods, p => p.CostPerTicketUsd is { } c ? (double)(c * 1000m) : null, Palette.Purple)],
-            ValueFormat.UsdPerThousandTickets, Money.PerThousandTicketsUnit, events, Label(granularity)) with { Legend = new ApexLegend(Show: false) };
+            ValueFormat.UsdPerThousandTickets, Money.PerThousandTicketsUnit, events, Label(granularity), range: range) with { Legend = new ApexLegend(Show: false) };
         return (spend, perTicket);
     }
 
@@ -44,24 +45,25 @@ public static class DashboardCharts
         with { Yaxis = new ApexYAxis(new ApexTitle("share of spend"), Min: 0, Max: 1), Legend = new ApexLegend(Show: false) };
 
     /// <summary>A customer's page: their local and cloud spend per day (stacked, USD).</summary>
-    public static ApexOptions CustomerSpend(IReadOnlyList<CostPeriodRow> daily, IReadOnlyList<TimelineEvent> events) => OverTime(bars: true,
-    [
-        Series("Local", daily, p => (double)p.LocalCostUsd, Palette.Blue),
-        Series("Cloud", daily, p => (double)p.CloudCostUsd, Palette.Orange),
-    ], ValueFormat.Usd, "USD", events, Label(Granularity.Day), stacked: true);
+    public static ApexOptions CustomerSpend(IReadOnlyList<CostPeriodRow> daily, IReadOnlyList<TimelineEvent> events, (DateOnly From, DateOnly To)? range = null) =>
+        OverTime(bars: true,
+        [
+            Series("Local", daily, p => (double)p.LocalCostUsd, Palette.Blue),
+            Series("Cloud", daily, p => (double)p.CloudCostUsd, Palette.Orange),
+        ], ValueFormat.Usd, "USD", events, Label(Granularity.Day), stacked: true, range: range);
 
     /// <summary>Deflection: tickets per period by band (stacked) and the auto-resolved share per period.</summary>
     public static (ApexOptions Bands, ApexOptions AutoShare) Deflection(IReadOnlyList<DeflectionPeriodRow> periods, Granularity granularity,
-        IReadOnlyList<TimelineEvent> events)
+        IReadOnlyList<TimelineEvent> events, (DateOnly From, DateOnly To)? range = null)
     {
         var bands = OverTime(bars: true,
         [
             Series("Auto", periods, p => p.Auto, Palette.Green),
             Series("Suggest", periods, p => p.Suggest, Palette.Blue),
             Series("Escalate", periods, p => p.Escalate, Palette.Red),
-        ], ValueFormat.Count, "tickets", events, Label(granularity), stacked: true);
+        ], ValueFormat.Count, "tickets", events, Label(granularity), stacked: true, range: range);
         var share = OverTime(bars: false, [Series("Auto-resolved share", periods, p => p.AutoShare, Palette.Green)],
-            ValueFormat.Percent, "auto-resolved", events, Label(granularity), yMax: 1) with { Legend = new ApexLegend(Show: false) };
+            ValueFormat.Percent, "auto-resolved", events, Label(granularity), yMax: 1, range: range) with { Legend = new ApexLegend(Show: false) };
         return (bands, share);
     }
 
