@@ -34,14 +34,20 @@ public sealed class ChartBrowserTests(BrowserFixture browser) : IClassFixture<Br
         var spend = await ChartAsync(page, "cost-chart");
         Assert.Equal(2, await spend.Locator(".apexcharts-bar-series .apexcharts-series").CountAsync());
         await AssertTickLabelsApartAsync(spend, "365 days");
-        await spend.Locator(".apexcharts-bar-area").Last.HoverAsync(new LocatorHoverOptions { Force = true });
-        var tooltip = spend.Locator(".apexcharts-tooltip.apexcharts-active");
+        await ConsolePage.ScreenshotAsync(page, "charts-costs-365-days");
+
+        // Hovering the per-ticket line shows the exact value of the period under the pointer.
+        var perTicket = await ChartAsync(page, "cost-per-ticket-chart");
+        await perTicket.ScrollIntoViewIfNeededAsync();
+        var grid = (await perTicket.Locator(".apexcharts-grid").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(grid.X + 5, grid.Y + (grid.Height / 2));
+        await page.Mouse.MoveAsync(grid.X + (grid.Width * 0.6f), grid.Y + (grid.Height / 2), new MouseMoveOptions { Steps = 8 });
+        var tooltip = perTicket.Locator(".apexcharts-tooltip.apexcharts-active");
         await tooltip.WaitForAsync();
-        Assert.Contains("$", await tooltip.InnerTextAsync());
-        Assert.Equal(1, await (await ChartAsync(page, "cost-per-ticket-chart")).Locator(".apexcharts-series").CountAsync());
+        Assert.Contains("per 1,000 tickets", await tooltip.InnerTextAsync());
+        Assert.Equal(1, await perTicket.Locator(".apexcharts-line-series .apexcharts-series").CountAsync());
         Assert.True(await (await ChartAsync(page, "stage-chart")).Locator(".apexcharts-pie-series").CountAsync() >= 3);
         await AssertDarkTextAsync(spend);
-        await ConsolePage.ScreenshotAsync(page, "charts-costs-365-days");
 
         // Thirty days: a bar per day, labels apart, and the kill switch engaged today on the timeline.
         await ConsolePage.GoAsync(page, $"/costs?{Range(30)}");
@@ -96,7 +102,7 @@ public sealed class ChartBrowserTests(BrowserFixture browser) : IClassFixture<Br
         var boxes = new List<LocatorBoundingBoxResult>();
         for (var i = 0; i < await labels.CountAsync(); i++)
         {
-            if (await labels.Nth(i).BoundingBoxAsync() is { Width: > 0 } box && (await labels.Nth(i).InnerTextAsync()).Trim().Length > 0)
+            if (await labels.Nth(i).BoundingBoxAsync() is { Width: > 0 } box && ((await labels.Nth(i).TextContentAsync()) ?? string.Empty).Trim().Length > 0)
             {
                 boxes.Add(box);
             }

@@ -21,7 +21,9 @@ function prepare(json) {
     delete options.format;
     delete options.narrowWidth;
     const show = v => (v === null || v === undefined ? '–' : format.exact(v));
-    options.tooltip = { theme: 'light', shared: options.chart.type !== 'donut', intersect: false, y: { formatter: show },
+    // Lines: every series at the pointer's date; bars and slices: the one under the pointer.
+    const shared = options.chart.type === 'line';
+    options.tooltip = { theme: 'light', shared, intersect: !shared, y: { formatter: show },
         x: options.xaxis?.type === 'datetime' ? { format: 'ddd d MMM yyyy' } : {} };
     if (options.chart.type === 'donut') {
         options.plotOptions = { pie: { donut: { labels: { show: true, value: { formatter: v => format.axis(Number(v)) },
