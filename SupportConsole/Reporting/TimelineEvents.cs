@@ -52,9 +52,15 @@ public sealed class TimelineEvents(IDbContextFactory<SupportConsoleDbContext> co
         {
             if (a.Action == "router.activated")
             {
-                var promoted = a.Actor.StartsWith("job:", StringComparison.Ordinal);
-                events.Add(new TimelineEvent(a.At, promoted ? TimelineEvent.RouterPromoted : TimelineEvent.RouterRolledBack,
-                    promoted ? "Router promoted" : $"Router rolled back by {a.Actor}"));
+                // A retraining promotes; a person (an admin on Router models) rolls back; the start-up's bundled model is neither.
+                if (a.Actor.StartsWith("job:", StringComparison.Ordinal))
+                {
+                    events.Add(new TimelineEvent(a.At, TimelineEvent.RouterPromoted, "Router promoted"));
+                }
+                else if (!a.Actor.StartsWith("system:", StringComparison.Ordinal))
+                {
+                    events.Add(new TimelineEvent(a.At, TimelineEvent.RouterRolledBack, $"Router rolled back by {a.Actor}"));
+                }
             }
             else if (Flip(a.DetailsJson) is { } value)
             {

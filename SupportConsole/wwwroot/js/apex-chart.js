@@ -5,12 +5,14 @@
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const exact = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 3 });
 
 // Axis labels in the chart's unit; tooltips with the exact value (up to six significant digits).
 const formats = {
     count: { axis: v => count.format(v), exact: v => exact.format(v) },
-    usd: { axis: v => usd.format(v), exact: v => '$' + exact.format(v) },
-    usdPerThousandTickets: { axis: v => usd.format(v), exact: v => '$' + exact.format(v) + ' per 1,000 tickets' },
+    // Ticks of small totals keep three significant digits (a day of local work is a fraction of a cent).
+    usd: { axis: v => (v === 0 || Math.abs(v) >= 1 ? usd.format(v) : '$' + small.format(v)), exact: v => '$' + exact.format(v) },
+    usdPerThousandTickets: { axis: v => (v === 0 || Math.abs(v) >= 1 ? usd.format(v) : '$' + small.format(v)), exact: v => '$' + exact.format(v) + ' per 1,000 tickets' },
     percent: { axis: v => count.format(v * 100) + ' %', exact: v => exact.format(Math.round(v * 10000) / 100) + ' %' },
 };
 
@@ -41,11 +43,17 @@ function prepare(json) {
     return options;
 }
 
-export function create(element, json) {
-    const chart = new ApexCharts(element, prepare(json));
+// The chart takes the height its container was given (ApexCharts' '100%' follows the parent's content instead).
+function sized(options, height) {
+    options.chart.height = height;
+    return options;
+}
+
+export function create(element, json, height) {
+    const chart = new ApexCharts(element, sized(prepare(json), height));
     chart.render();
     return {
-        update: next => chart.updateOptions(prepare(next), true, false),
+        update: next => chart.updateOptions(sized(prepare(next), height), true, false),
         destroy: () => chart.destroy(),
     };
 }

@@ -163,7 +163,6 @@ public sealed record ApexChartSection(
     string Type,
     bool Stacked = false,
     ApexZoom? Zoom = null,
-    string Height = "100%",
     string ForeColor = ApexOptions.TextColor,
     string FontFamily = "system-ui, sans-serif")
 {
@@ -206,7 +205,8 @@ public sealed record ApexAnnotations(IReadOnlyList<ApexXAnnotation> Xaxis);
 /// <summary>An x-axis annotation; <c>Kind</c> is ours (the module sets it as a CSS class, the tests find it by it).</summary>
 public sealed record ApexXAnnotation(long X, string BorderColor, ApexAnnotationLabel Label, string Kind);
 
-public sealed record ApexAnnotationLabel(string Text, string BorderColor, ApexLabelStyle Style, string Orientation = "horizontal");
+/// <summary>Vertical text along the line: labels near the right edge are not cut off, and neighbours do not cover each other.</summary>
+public sealed record ApexAnnotationLabel(string Text, string BorderColor, ApexLabelStyle Style, string Orientation = "vertical");
 
 public sealed record ApexLabelStyle(string Color, string Background);
 
