@@ -36,7 +36,6 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["ConnectionStrings__SupportConsole"] = Database.ConnectionString,
             ["SUPPORTCONSOLE_DATA_DIR"] = Path.Combine(_state.Path, name),
             ["Api__BootstrapKeys__0"] = ApiKey,
-            ["Jobs__EvaluateOnStartIfMissed"] = "false",
 
             // Every minute, so the test can see that a schedule fires once across the two instances.
             ["Jobs__GoldenEvaluationCron"] = "* * * * *",

@@ -17,15 +17,22 @@ public class AppFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-bootstrap-key";
 
-    private readonly TemporaryDirectory _state = new();
+    private readonly TemporaryDirectory? _ownState;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TestDatabase? _postgres;
     private readonly List<Func<Task>> _closeBeforeStopping = [];
 
-    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="postgresConnectionString">Run on this PostgreSQL database (else on SQLite, or on the test provider's).</param>
+    /// <param name="stateDirectory">A state folder the caller owns (kept after this app stops, so another can start on it); else a temporary one.</param>
+    /// <param name="sqliteOnly">Always the embedded default, whatever the test provider (tests of SQLite-only behaviour).</param>
+    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null, string? stateDirectory = null,
+        bool sqliteOnly = false)
     {
         _settings = settings ?? new Dictionary<string, string?>();
-        if (postgresConnectionString is null && PostgresServer.IsTestProvider)
+        _ownState = stateDirectory is null ? new TemporaryDirectory() : null;
+        StateDirectory = stateDirectory ?? _ownState!.Path;
+        if (postgresConnectionString is null && PostgresServer.IsTestProvider && !sqliteOnly)
         {
             _postgres = PostgresServer.CreateDatabase();
             postgresConnectionString = _postgres.ConnectionString;
@@ -38,7 +45,7 @@ public class AppFactory : WebApplicationFactory<Program>
     /// <summary>The PostgreSQL database this app runs on, or null on SQLite.</summary>
     public string? PostgresConnectionString { get; }
 
-    public string StateDirectory => _state.Path;
+    public string StateDirectory { get; }
 
     /// <summary>An HTTP client for the running server, with the bootstrap API key.</summary>
     public HttpClient Client()
@@ -82,7 +89,7 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("Database:DataDirectory", _state.Path);
+        builder.UseSetting("Database:DataDirectory", StateDirectory);
         if (PostgresConnectionString is { } postgres)
         {
             builder.UseSetting("Database:Provider", "Postgres");
@@ -92,8 +99,6 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
-        // A fresh database would queue a golden-set evaluation at start; tests that want one ask for it.
-        builder.UseSetting("Jobs:EvaluateOnStartIfMissed", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -118,7 +123,7 @@ public class AppFactory : WebApplicationFactory<Program>
         {
             SqliteConnection.ClearAllPools();
             _postgres?.Dispose();
-            _state.Dispose();
+            _ownState?.Dispose();
         }
     }
 }

@@ -118,7 +118,9 @@ public sealed class ReportTables(CostReports reports)
         null => string.Empty,
         DateOnly day => day.ToString(ReportFilter.DateFormat, CultureInfo.InvariantCulture),
         DateTimeOffset at => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        double d => Math.Round(d, 6).ToString(CultureInfo.InvariantCulture),
+        // Fractions at most six significant digits (ids and counts stay exact).
+        double d => Money.Csv((decimal)d),
+        decimal m => Money.Csv(m),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
