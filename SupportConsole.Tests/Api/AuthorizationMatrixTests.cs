@@ -111,13 +111,13 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
         var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
-        var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
+        var stored = (await access.KeysAsync(Identity.ConsoleActor.System("test"))).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
         using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
 
         // Used first, so the verified key is cached: the revocation must still apply to the very next request.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
-        await access.RevokeKeyAsync(stored.Id, "test");
+        await access.RevokeKeyAsync(stored.Id, Identity.ConsoleActor.System("test"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
     }
@@ -189,7 +189,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
 
         public async Task<string> CreateKeyAsync(IReadOnlyCollection<string> scopes)
         {
-            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
+            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, Identity.ConsoleActor.System("test"));
             Assert.True(outcome.Succeeded, outcome.Message);
             return key!;
         }

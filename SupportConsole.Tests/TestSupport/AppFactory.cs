@@ -92,6 +92,9 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
+        // Tests sign in as the demo accounts hundreds of times from 127.0.0.1; the tests of the limit set it back.
+        builder.UseSetting("AccountSecurity:SignInsPerClientPerMinute", "100000");
+
         // A fresh database would queue a golden-set evaluation at start; tests that want one ask for it.
         builder.UseSetting("Jobs:EvaluateOnStartIfMissed", "false");
         foreach (var (key, value) in _settings)
