@@ -21,10 +21,17 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TestDatabase? _postgres;
     private readonly List<Func<Task>> _closeBeforeStopping = [];
+    private readonly CapturedLogs? _logs;
 
-    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="postgresConnectionString">A PostgreSQL database to run on instead of the default provider.</param>
+    /// <param name="logs">Receives every log line of the app (at the levels the settings let through).</param>
+    /// <param name="httpsCertificate">Serve https with this certificate instead of http.</param>
+    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null, CapturedLogs? logs = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _logs = logs;
         if (postgresConnectionString is null && PostgresServer.IsTestProvider)
         {
             _postgres = PostgresServer.CreateDatabase();
@@ -32,7 +39,13 @@ public class AppFactory : WebApplicationFactory<Program>
         }
 
         PostgresConnectionString = postgresConnectionString;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (httpsCertificate is not null)
+            {
+                listen.UseHttps(httpsCertificate);
+            }
+        }));
     }
 
     /// <summary>The PostgreSQL database this app runs on, or null on SQLite.</summary>
@@ -100,6 +113,11 @@ public class AppFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         }
     }
 

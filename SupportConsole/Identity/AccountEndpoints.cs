@@ -63,8 +63,12 @@ public static class SignInRateLimit
     public static ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInRateLimit))
-            .LogWarning("Sign-in posts from {Client} are throttled", context.Connection.RemoteIpAddress);
+        if (context.RequestServices.GetRequiredService<Security.WarningBudget>().TryTake(out var suppressed))
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInRateLimit))
+                .LogWarning("Sign-in posts from {Client} are throttled ({Suppressed} more such lines were not logged)", context.Connection.RemoteIpAddress, suppressed);
+        }
+
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.Location = AccountEndpoints.SignInPage(SignInOutcome.Throttled, "/");
         return ValueTask.CompletedTask;
