@@ -125,13 +125,7 @@ public sealed class DemoAccountSeeder(
 
     public async Task SeedAsync()
     {
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
-            }
-        }
+        await EnsureRolesAsync(roles);
 
         if (!options.Value.Create || users.Users.Any())
         {
@@ -150,6 +144,18 @@ public sealed class DemoAccountSeeder(
             Check(await users.CreateAsync(user, password), email);
             Check(await users.AddToRolesAsync(user, Roles.Including(role)), email);
             logger.LogInformation("Created demo account {Email} ({Role})", email, role);
+        }
+    }
+
+    /// <summary>Creates the console's roles that do not exist yet.</summary>
+    public static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
+            }
         }
     }
 
