@@ -20,8 +20,14 @@ public static class AccountEndpoints
                 : await signIn.SignInAsync(email, password, context.Connection.RemoteIpAddress);
             return outcome == SignInOutcome.SignedIn ? Results.LocalRedirect(target) : Results.LocalRedirect(SignInPage(outcome, target));
         }).RequireRateLimiting(SignInRateLimit.PolicyName);
-        account.MapPost("/logout", async (HttpContext context, ConsoleSignIn signIn) =>
+        account.MapPost("/logout", async (HttpContext context, ConsoleSignIn signIn, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>
         {
+            // No form fields are bound here, so the antiforgery token is checked explicitly: another site cannot sign people out.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.Problem("Sign out from a page of the console.", statusCode: StatusCodes.Status400BadRequest, title: "Missing or invalid form token");
+            }
+
             await signIn.SignOutAsync(context.User);
             return Results.LocalRedirect("/account/login");
         }).RequireAuthorization();
