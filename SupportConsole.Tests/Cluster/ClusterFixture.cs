@@ -35,6 +35,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__SupportConsole"] = Database.ConnectionString,
             ["SUPPORTCONSOLE_DATA_DIR"] = Path.Combine(_state.Path, name),
+
+            // A home folder each, as on two machines: nothing may be shared through ~/.aspnet.
+            ["HOME"] = Path.Combine(_state.Path, name, "home"),
             ["Api__BootstrapKeys__0"] = ApiKey,
 
             // Every minute, so the test can see that a schedule fires once across the two instances.

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Playwright;
 using SupportConsole.Administration;
 using SupportConsole.Data.Entities;
+using SupportConsole.Identity;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.EndToEnd;
@@ -23,7 +24,7 @@ public sealed class ChartBrowserTests(BrowserFixture browser) : IClassFixture<Br
         using var app = new AppFactory(stateDirectory: state.Path, sqliteOnly: true);
         app.StartServer();
         await JobWaits.RunAsync(app, JobKinds.GoldenEvaluation);
-        await app.Services.GetRequiredService<KillSwitch>().SetAsync(true, "admin@demo.example", "browser test: bad answers about fees");
+        await app.Services.GetRequiredService<KillSwitch>().SetAsync(true, ConsoleActor.System("admin@demo.example"), "browser test: bad answers about fees");
         await JobWaits.RunAsync(app, JobKinds.GoldenEvaluation);
 
         var today = DateTime.UtcNow.Date;

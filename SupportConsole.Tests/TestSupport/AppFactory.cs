@@ -21,15 +21,19 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TestDatabase? _postgres;
     private readonly List<Func<Task>> _closeBeforeStopping = [];
+    private readonly CapturedLogs? _logs;
 
     /// <param name="settings">Configuration overrides.</param>
     /// <param name="postgresConnectionString">Run on this PostgreSQL database (else on SQLite, or on the test provider's).</param>
     /// <param name="stateDirectory">A state folder the caller owns (kept after this app stops, so another can start on it); else a temporary one.</param>
     /// <param name="sqliteOnly">Always the embedded default, whatever the test provider (tests of SQLite-only behaviour).</param>
+    /// <param name="logs">Receives every log line of the app (at the levels the settings let through).</param>
+    /// <param name="httpsCertificate">Serve https with this certificate instead of http.</param>
     public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null, string? stateDirectory = null,
-        bool sqliteOnly = false)
+        bool sqliteOnly = false, CapturedLogs? logs = null, System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _logs = logs;
         _ownState = stateDirectory is null ? new TemporaryDirectory() : null;
         StateDirectory = stateDirectory ?? _ownState!.Path;
         if (postgresConnectionString is null && PostgresServer.IsTestProvider && !sqliteOnly)
@@ -39,7 +43,13 @@ public class AppFactory : WebApplicationFactory<Program>
         }
 
         PostgresConnectionString = postgresConnectionString;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (httpsCertificate is not null)
+            {
+                listen.UseHttps(httpsCertificate);
+            }
+        }));
     }
 
     /// <summary>The PostgreSQL database this app runs on, or null on SQLite.</summary>
@@ -99,9 +109,17 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
+        // Tests sign in as the demo accounts hundreds of times from 127.0.0.1; the tests of the limit set it back.
+        builder.UseSetting("AccountSecurity:SignInsPerClientPerMinute", "100000");
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         }
     }
 

@@ -37,7 +37,7 @@ public static class IngestBenchmark
         var app = instance.App;
         // A key an admin created (hashed in the database), as a real integration sends, not a bootstrap key.
         var (created, key) = await app.Services.GetRequiredService<AccessAdmin>()
-            .CreateKeyAsync("ingest benchmark", [ApiScopes.TicketsWrite], "bench", cancellationToken);
+            .CreateKeyAsync("ingest benchmark", [ApiScopes.TicketsWrite], Identity.ConsoleActor.System("bench"), cancellationToken);
         if (key is null)
         {
             throw new InvalidOperationException($"could not create the benchmark's API key: {created.Message}");
