@@ -3,10 +3,12 @@ using SupportConsole.Api;
 using SupportConsole.Cluster;
 using SupportConsole.Components;
 using SupportConsole.Data;
+using SupportConsole.Health;
 using SupportConsole.Identity;
 using SupportConsole.Jobs;
 using SupportConsole.Pipeline;
 using SupportConsole.Reporting;
+using SupportConsole.Security;
 using SupportConsole.Telemetry;
 
 namespace SupportConsole;
@@ -32,20 +34,24 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleClusterFollowers();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
+        builder.AddSupportConsoleSecurity();
+        builder.AddSupportConsoleHealth();
         builder.AddSupportConsoleApi();
         builder.AddSupportConsoleWeb();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseSupportConsoleSecurity();
         app.UseConsoleErrorPages();
 
         // Routing after the error pages: a request re-executed for its error page is routed again, to the page.
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapSupportConsoleHealth();
         app.MapTicketApi();
         app.MapReportApi();
         app.MapAccountEndpoints();

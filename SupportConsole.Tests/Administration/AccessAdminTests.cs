@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
+using SupportConsole.Identity;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Administration;
@@ -16,7 +18,7 @@ public sealed class AccessAdminTests
 
         using var client = await SignedInClient.CreateAsync(app, "agent");
 
-        var rows = await app.Services.GetRequiredService<AccessAdmin>().UsersAsync();
+        var rows = await app.Services.GetRequiredService<AccessAdmin>().UsersAsync(Admin);
         Assert.NotNull(Assert.Single(rows, r => r.Email == "agent@demo.example").LastSignInAt);
         Assert.Null(Assert.Single(rows, r => r.Email == "manager@demo.example").LastSignInAt);
     }
@@ -27,7 +29,7 @@ public sealed class AccessAdminTests
         using var app = new AppFactory();
         var user = await UserAsync(app, "agent@demo.example");
 
-        var (outcome, password) = await app.Services.GetRequiredService<AccessAdmin>().ResetPasswordAsync(user.Id, "admin@demo.example");
+        var (outcome, password) = await app.Services.GetRequiredService<AccessAdmin>().ResetPasswordAsync(user.Id, Admin);
 
         Assert.True(outcome.Succeeded, outcome.Message);
         Assert.Equal(TemporaryPassword.Length, password!.Length);
@@ -43,6 +45,21 @@ public sealed class AccessAdminTests
     }
 
     [Fact]
+    public async Task OnlyAnAdminMayResetAPasswordAndARefusalChangesNothing()
+    {
+        using var app = new AppFactory();
+        var user = await UserAsync(app, "agent@demo.example");
+        var manager = ConsoleActor.From(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "manager@demo.example"), new Claim(ClaimTypes.Role, Roles.Manager)], "test")));
+
+        await Assert.ThrowsAsync<ConsoleAccessDeniedException>(() => app.Services.GetRequiredService<AccessAdmin>().ResetPasswordAsync(user.Id, manager));
+
+        var (client, works, _) = await SignedInClient.TryAsync(app, "agent@demo.example", SignedInClient.DemoAccounts["agent"].Password);
+        client.Dispose();
+        Assert.True(works);
+    }
+
+    [Fact]
     public void TemporaryPasswordsMeetThePasswordRules()
     {
         for (var i = 0; i < 200; i++)
@@ -54,6 +71,8 @@ public sealed class AccessAdminTests
             Assert.Contains(password, char.IsAsciiDigit);
         }
     }
+
+    private static ConsoleActor Admin => ConsoleActor.System("admin@demo.example");
 
     private static async Task<SupportConsole.Data.Entities.AppUser> UserAsync(AppFactory app, string email)
     {

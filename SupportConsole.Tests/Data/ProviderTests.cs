@@ -16,4 +16,15 @@ public sealed class ProviderTests
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.Equal(240, await db.Customers.CountAsync());
     }
+
+    [Fact]
+    public void TheCheckedInMigrationsMatchTheModelOnBothProviders()
+    {
+        // What `dotnet ef migrations has-pending-model-changes` checks: a model change without its migration fails here.
+        using var sqlite = new SupportConsole.Data.SupportConsoleDbContextDesignFactory().CreateDbContext([]);
+        using var postgres = new SupportConsole.Data.PostgresSupportConsoleDbContextDesignFactory().CreateDbContext([]);
+
+        Assert.False(sqlite.Database.HasPendingModelChanges(), "the SQLite model snapshot is behind the model: add a migration");
+        Assert.False(postgres.Database.HasPendingModelChanges(), "the PostgreSQL model snapshot is behind the model: add a migration");
+    }
 }

@@ -90,6 +90,18 @@ public static class ConsolePage
     /// <summary>A phone held upright.</summary>
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Violations = new();
+
+    /// <summary>What Chromium refused under the Content-Security-Policy on this page so far (scripts, styles, connections...).</summary>
+    public static IReadOnlyList<string> CspViolations(IPage page)
+    {
+        var list = Violations.GetOrCreateValue(page);
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
+
     /// <summary>
     /// A new browser context (own cookies) signed in through the sign-in form as a demo account; optionally with its own
     /// screen size and time zone (an IANA name such as Asia/Tokyo).
@@ -123,6 +135,17 @@ public static class ConsolePage
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         BrowserNetwork.Watch(context);
         var page = await context.NewPageAsync();
+        var violations = Violations.GetOrCreateValue(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (violations)
+                {
+                    violations.Add(message.Text);
+                }
+            }
+        };
         await page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);

@@ -82,6 +82,9 @@ public sealed class PageTourBrowserTests(BrowserFixture browser, PageTourBrowser
         }
 
         Assert.Empty(overflowing);
+
+        // Every page ran its circuit, MudBlazor and its scripts under the Content-Security-Policy.
+        Assert.Empty(ConsolePage.CspViolations(page));
         if (role == "agent")
         {
             // What an agent does not see: manager and admin pages say so, in a page with a way back.

@@ -65,7 +65,7 @@ public sealed class SafeguardTests
         Assert.Equal(TicketPriority.Urgent, safeguard.Priority);
 
         var switches = rules.ToDictionary(r => r.Id, r => r.Id != safeguard.Id);
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => policy.SaveAsync(policies, gate, switches, "manager@demo.example", "testing"));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => policy.SaveAsync(policies, gate, switches, SupportConsole.Identity.ConsoleActor.System("manager@demo.example"), "testing"));
         Assert.Contains("safeguard", refused.Message);
 
         // Someone edits the row behind the console's back: the safeguard still applies to the next ticket.

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Administration;
 
@@ -68,11 +69,13 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
 
     /// <summary>
     /// Saves what changed, with the manager's reason; returns how many values changed. Values out of range are refused
-    /// (an <see cref="ArgumentException"/> with the problems), never clamped; a safeguard cannot be switched off.
+    /// (an <see cref="ArgumentException"/> with the problems), never clamped; a safeguard cannot be switched off. Managers and admins only.
     /// </summary>
     public async Task<int> SaveAsync(IReadOnlyList<IntentPolicyEdit> policies, GateSettingsEdit gate, IReadOnlyDictionary<string, bool> ruleEnabled,
-        string actor, string? reason = null, CancellationToken cancellationToken = default)
+        ConsoleActor actor, string? reason = null, CancellationToken cancellationToken = default)
     {
+        actor.Require(Roles.Manager, "change band policy");
+        var by = actor.Name;
         if (Problems(policies, gate) is { Count: > 0 } problems)
         {
             throw new ArgumentException(string.Join(" ", problems));
@@ -94,14 +97,14 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
                 continue;
             }
 
-            db.AuditEvents.Add(Audit(now, actor, "policy.changed", "band-policy", edit.Intent,
+            db.AuditEvents.Add(Audit(now, by, "policy.changed", "band-policy", edit.Intent,
                 new
                 {
                     before = new { Band = row.Band.ToString(), row.SuggestThreshold, row.AutoThreshold },
                     after = new { Band = edit.Band.ToString(), edit.SuggestThreshold, edit.AutoThreshold },
                     reason,
                 }));
-            (row.Band, row.SuggestThreshold, row.AutoThreshold, row.UpdatedAt, row.UpdatedBy) = (edit.Band, edit.SuggestThreshold, edit.AutoThreshold, now, actor);
+            (row.Band, row.SuggestThreshold, row.AutoThreshold, row.UpdatedAt, row.UpdatedBy) = (edit.Band, edit.SuggestThreshold, edit.AutoThreshold, now, by);
             changes++;
         }
 
@@ -114,20 +117,20 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
                     throw new ArgumentException($"The rule {rule.Id} is a safeguard and cannot be switched off.");
                 }
 
-                db.AuditEvents.Add(Audit(now, actor, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, reason is null ? null : new { reason }));
-                (rule.Enabled, rule.UpdatedAt, rule.UpdatedBy) = (enabled, now, actor);
+                db.AuditEvents.Add(Audit(now, by, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, reason is null ? null : new { reason }));
+                (rule.Enabled, rule.UpdatedAt, rule.UpdatedBy) = (enabled, now, by);
                 changes++;
             }
         }
 
         var rows = await db.Settings.ToDictionaryAsync(s => s.Key, cancellationToken);
-        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), actor, reason);
-        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), actor, reason);
-        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), actor, reason);
+        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), by, reason);
+        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), by, reason);
+        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), by, reason);
         if (changes > 0)
         {
             var version = rows[SettingKeys.PolicyVersion];
-            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), actor,
+            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), by,
                 reason is null ? "policy saved" : $"policy saved: {reason}");
             await db.SaveChangesAsync(cancellationToken);
         }

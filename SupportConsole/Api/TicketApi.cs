@@ -8,7 +8,9 @@ namespace SupportConsole.Api;
 
 /// <summary>
 /// <c>/api/v1/tickets</c>: ingest (idempotent on channel + external id; <c>inReplyTo</c> appends a follow-up to the
-/// conversation of an earlier message and routes it again) and read back with the decision and the conversation.
+/// conversation of an earlier message and routes it again) and read back with the decision and the conversation. A
+/// repeat of a stored ticket or follow-up answers with its id and state only, unless the key may also read tickets; a
+/// repeat whose content differs from what was stored is a conflict.
 /// </summary>
 public static class TicketApi
 {
@@ -23,15 +25,17 @@ public static class TicketApi
         var tickets = app.MapGroup("/api/v1/tickets").WithTags("Tickets");
         tickets.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.TicketsWrite);
         tickets.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiPolicies.TicketsRead);
+        tickets.RefuseOtherMethods("/", HttpMethods.Post);
+        tickets.RefuseOtherMethods("/{id:guid}", HttpMethods.Get);
         return app;
     }
 
-    private static async Task<Results<Created<TicketView>, Ok<TicketView>, Accepted<TicketView>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<TicketView>, Ok<TicketView>, Ok<TicketReceipt>, Accepted<TicketView>, ProblemHttpResult, ValidationProblem>> CreateAsync(
         HttpRequest request, TicketIntake intake, TicketQueries queries, IOptions<IngestOptions> options, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!request.HasJsonContentType() || !IsUtf8OrUnnamed(request.ContentType))
         {
-            return TypedResults.Problem("Send the ticket as JSON (Content-Type: application/json).",
+            return TypedResults.Problem("Send the ticket as UTF-8 JSON (Content-Type: application/json, with no charset or charset=utf-8).",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         }
 
@@ -79,7 +83,17 @@ public static class TicketApi
               ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
         if (!result.Created)
         {
-            return TypedResults.Ok(view);
+            if (!SameContent(json, view))
+            {
+                return TypedResults.Problem(
+                    $"A different ticket was already stored as ({view.Channel}, {view.ExternalId}); a repeat must carry the same customer, subject and body. Nothing was stored.",
+                    statusCode: StatusCodes.Status409Conflict, title: "External id already used", extensions: new Dictionary<string, object?> { ["ticketId"] = view.Id });
+            }
+
+            // The key sent this ticket before: it learns that it is stored, not what it says (that needs tickets:read).
+            return request.HttpContext.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.TicketsRead)
+                ? TypedResults.Ok(view)
+                : TypedResults.Ok(new TicketReceipt(view.Id, view.Status, view.Decision is not null));
         }
 
         var routed = result.IsFollowUp ? result.Decided is not null : view.Decision is not null;
@@ -90,6 +104,32 @@ public static class TicketApi
         await queries.FindAsync(id, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : TypedResults.Problem($"No ticket with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Ticket not found");
+
+    /// <summary>
+    /// A repeat is the same message when customer, subject and body are what ingest stored for it; a repeated follow-up
+    /// when its body and the message it answers are those of the follow-up stored in the conversation.
+    /// </summary>
+    private static bool SameContent(InboundTicketJson json, TicketView stored)
+    {
+        if (json.CustomerId?.Trim() != stored.CustomerId)
+        {
+            return false;
+        }
+
+        var externalId = json.ExternalId?.Trim();
+        if (externalId != stored.ExternalId)
+        {
+            return stored.Messages.FirstOrDefault(m => m.ExternalId == externalId && m.InReplyTo is not null) is { } followUp
+                && followUp.Body == json.Body && followUp.InReplyTo == json.InReplyTo?.Trim();
+        }
+
+        return (string.IsNullOrWhiteSpace(json.Subject) ? null : json.Subject.Trim()) == stored.Subject && json.Body == stored.Body;
+    }
+
+    /// <summary>The body is read as UTF-8: a request that names another charset would be read wrongly, so it is refused.</summary>
+    private static bool IsUtf8OrUnnamed(string? contentType) =>
+        !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Charset.Value is not { } charset
+        || charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     private static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Ticket too large");

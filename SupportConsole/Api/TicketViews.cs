@@ -37,6 +37,9 @@ public sealed record TicketView(
 /// <summary>One message of the conversation: the customer's (inbound) or a reply sent (outbound).</summary>
 public sealed record MessageView(Guid Id, string Direction, string? ExternalId, string? InReplyTo, string Author, string Body, DateTimeOffset At);
 
+/// <summary>What a repeat of a stored ticket tells a key without <c>tickets:read</c>: that it is stored, and its state.</summary>
+public sealed record TicketReceipt(Guid Id, string Status, bool Decided);
+
 public sealed record DecisionView(
     string Intent,
     double Confidence,
@@ -65,6 +68,7 @@ public sealed record ReceiptView(string Stage, string Model, string? ModelVersio
 /// <summary>Source-generated JSON for the API's ticket answers, with the web defaults the reflection-based serializer used.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TicketView))]
+[JsonSerializable(typeof(TicketReceipt))]
 internal sealed partial class ApiJson : JsonSerializerContext;
 
 /// <summary>Reads tickets into <see cref="TicketView"/>s.</summary>

@@ -27,7 +27,6 @@ public static class ConsoleRegistration
         builder.Services.AddSingleton<GoldenSetWhatIf>();
         builder.Services.AddSingleton<PolicyAdmin>();
         builder.Services.AddSingleton<KnowledgeAdmin>();
-        builder.Services.AddSingleton<AccessAdmin>();
         builder.Services.AddSingleton<AuditQueries>();
         return builder;
     }

@@ -32,6 +32,8 @@ public static class ErrorPages
         // Only reads are re-executed as a page: a failed form post keeps its bare status (re-running it as a page post would fail again).
         app.UseWhen(context => !IsApi(context) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
             web => web.UseStatusCodePagesWithReExecute(Path + "/{0}", createScopeForStatusCodePages: true));
+        app.UseWhen(context => !IsApi(context) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method),
+            web => web.UseStatusCodePages());
         return app;
     }
 }

@@ -40,6 +40,15 @@ public sealed class AppInstanceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>True when any line the instance printed (of the last few hundred kept) contains <paramref name="text"/>.</summary>
+    public bool Printed(string text)
+    {
+        lock (_output)
+        {
+            return _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>
     /// Starts an instance and waits until <c>/health</c> answers. <paramref name="customize"/> may change how it is
     /// started (run it under an observer, take variables away) after the environment is set.

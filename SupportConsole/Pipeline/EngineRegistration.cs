@@ -63,7 +63,8 @@ public static class EngineRegistration
     /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleWorkers(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHostedService<StartupInitializer>();
+        // First of all hosted services, framework ones included: data protection reads its keys from the database at start.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StartupInitializer>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TicketRecoveryService>());
         return builder;
     }

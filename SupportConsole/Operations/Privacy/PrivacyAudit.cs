@@ -123,7 +123,8 @@ public static partial class PrivacyAudit
                 ["Database__Provider"] = "Sqlite",
                 ["SUPPORTCONSOLE_DATA_DIR"] = state,
                 ["Api__BootstrapKeys__0"] = key,
-                ["Jobs__EvaluateOnStartIfMissed"] = "true",
+                // The nightly golden-set evaluation, every minute here: a background job runs while the audit watches.
+                ["Jobs__GoldenEvaluationCron"] = "* * * * *",
                 ["DemoAccounts__Create"] = "true",
                 ["Outbox__WebhookUrl"] = webhook.Url.ToString(),
             };
