@@ -41,8 +41,10 @@ public static class SupportConsoleApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseSupportConsoleSecurity();
         app.UseConsoleErrorPages();
+
+        // Inside the error pages: a body that is cut short or too slow is the client's 4xx here, never an error page's 500.
+        app.UseSupportConsoleSecurity();
 
         // Routing after the error pages: a request re-executed for its error page is routed again, to the page.
         app.UseRouting();

@@ -38,7 +38,7 @@ public sealed class AccessAdminTests
         oldClient.Dispose();
         newClient.Dispose();
         Assert.False(oldWorks);
-        Assert.Contains("email=agent%40demo.example", location);
+        Assert.Contains("error=invalid", location);
         Assert.True(newWorks);
         await using var db = app.Database();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == "user.password-reset" && e.EntityId == "agent@demo.example"));

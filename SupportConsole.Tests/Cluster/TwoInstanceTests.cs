@@ -96,7 +96,7 @@ public sealed class TwoInstanceTests(ClusterFixture cluster, BrowserFixture brow
         var ticket = await ClusterFixture.IngestAsync(cluster.A, "cluster-live", SuggestedText);
         var id = ticket.Body.GetProperty("id").GetString();
 
-        await page.Locator($"a[href='/tickets/{id}']").WaitForAsync();
+        await page.Locator($"a[href^='/tickets/{id}']").WaitForAsync();
         Assert.Equal(0, navigations);
     });
 

@@ -106,10 +106,13 @@ public sealed class PageTourBrowserTests(BrowserFixture browser, PageTourBrowser
         await page.FillAsync("#email", "agent@demo.example");
         await page.FillAsync("#password", "not-the-password");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal) && url.Contains("email=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal) && url.Contains("error=", StringComparison.Ordinal));
+        await page.WaitForFunctionAsync("() => document.getElementById('email').value === 'agent@demo.example'");
 
         Assert.Equal("agent@demo.example", await page.InputValueAsync("#email"));
         Assert.Empty(await page.InputValueAsync("#password"));
+        Assert.DoesNotContain("agent", page.Url, StringComparison.Ordinal);
+        Assert.Contains("not right", await page.InnerTextAsync("[data-testid=sign-in-error]"), StringComparison.Ordinal);
         await ConsolePage.DocumentationScreenshotAsync(page, "everyone", "sign-in-wrong-password");
         Assert.Contains("favicon", await page.EvaluateAsync<string>("() => document.querySelector('link[rel~=icon]').getAttribute('href')"), StringComparison.Ordinal);
 

@@ -18,7 +18,7 @@ public static class AccountEndpoints
             var outcome = string.IsNullOrEmpty(email) || string.IsNullOrEmpty(password)
                 ? SignInOutcome.Failed
                 : await signIn.SignInAsync(email, password, context.Connection.RemoteIpAddress);
-            return outcome == SignInOutcome.SignedIn ? Results.LocalRedirect(target) : Results.LocalRedirect(SignInPage(outcome, target, email));
+            return outcome == SignInOutcome.SignedIn ? Results.LocalRedirect(target) : Results.LocalRedirect(SignInPage(outcome, target));
         }).RequireRateLimiting(SignInRateLimit.PolicyName);
         account.MapPost("/logout", async (HttpContext context, ConsoleSignIn signIn, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) =>
         {
@@ -45,12 +45,11 @@ public static class AccountEndpoints
             : "/";
 
     /// <summary>
-    /// The sign-in page with the message for <paramref name="outcome"/>; one message for every kind of failure. The email
-    /// typed stays in the form (only the password needs typing again); it is the caller's own input, so it tells nothing.
+    /// The sign-in page with the message for <paramref name="outcome"/>; one answer for every kind of failure (the page's
+    /// script puts the email typed back into the form, from the browser tab).
     /// </summary>
-    public static string SignInPage(SignInOutcome outcome, string returnUrl, string? email = null) =>
-        $"/account/login?error={(outcome == SignInOutcome.Throttled ? "throttled" : "invalid")}&returnUrl={Uri.EscapeDataString(returnUrl)}"
-        + (string.IsNullOrEmpty(email) ? string.Empty : $"&email={Uri.EscapeDataString(email.Trim())}");
+    public static string SignInPage(SignInOutcome outcome, string returnUrl) =>
+        $"/account/login?error={(outcome == SignInOutcome.Throttled ? "throttled" : "invalid")}&returnUrl={Uri.EscapeDataString(returnUrl)}";
 }
 
 /// <summary>ASP.NET Core's rate limiter on the sign-in post, per client address, whatever the account (against spraying).</summary>

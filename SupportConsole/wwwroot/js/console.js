@@ -14,6 +14,46 @@
     // No Intl: times stay in UTC, and say so.
   }
 
+  // Sign-in: after a failed attempt the email typed is back in the form, so only the password needs typing again. It is
+  // kept in this tab (sessionStorage), not sent back by the server: the server's answer is the same for every failure,
+  // and the email stays out of addresses and logs.
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    var email = form && form.getAttribute && form.getAttribute('action') === '/account/login' ? form.querySelector('#email') : null;
+    if (email) {
+      try {
+        window.sessionStorage.setItem('sc_signin_email', email.value);
+      } catch (e) {
+        // No storage (private mode): the email is typed again.
+      }
+    }
+  }, true);
+
+  function restoreSignInEmail() {
+    var email = document.getElementById('email');
+    if (!email || email.value || !/[?&]error=/.test(window.location.search)) {
+      return;
+    }
+    try {
+      var kept = window.sessionStorage.getItem('sc_signin_email');
+      if (kept) {
+        email.value = kept;
+        var password = document.getElementById('password');
+        if (password) {
+          password.focus();
+        }
+      }
+    } catch (e) {
+      // No storage: nothing to restore.
+    }
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', restoreSignInEmail);
+  } else {
+    restoreSignInEmail();
+  }
+
   // "Go back" links use the browser's history when there is one (error pages); the link's address otherwise.
   document.addEventListener('click', function (event) {
     var link = event.target && event.target.closest ? event.target.closest('[data-history-back]') : null;
