@@ -14,41 +14,42 @@ public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.O
 {
     private volatile Routed? _routed;
 
-    public bool Available => Current().Predictions.Count > 0;
+    public bool Available => Current(null).Predictions.Count > 0;
 
-    public string RouterVersion => Current().Version;
+    public string RouterVersion => Current(null).Version;
 
     /// <summary>Tickets of <paramref name="intent"/> auto-resolved when certified at <paramref name="targetPrecision"/> and above <paramref name="autoThreshold"/>.</summary>
     public WhatIf For(string intent, double? autoThreshold, double targetPrecision)
     {
-        var (version, card, predictions) = Current();
-        var certification = card.CertificationFor(targetPrecision);
-        var index = card.Labels.ToList().IndexOf(intent);
-        var threshold = index < 0 ? null : certification.Intents[index].Threshold;
+        var (_, _, _, predictions) = Current(targetPrecision);
         var tickets = predictions.Count(p => p.Expected == intent);
         var auto = predictions
-            .Where(p => p.Predicted == intent && threshold is { } t && p.Confidence >= t && p.Confidence >= (autoThreshold ?? 0))
+            .Where(p => p.Predicted == intent && p.Certified && p.Confidence >= (autoThreshold ?? 0))
             .ToList();
         var right = auto.Count(p => p.Expected == intent);
         return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, auto.Count == 0 ? null : (double)right / auto.Count);
     }
 
-    private Routed Current()
+    /// <summary>The golden set routed by the active version and certified at <paramref name="targetPrecision"/> (the card's own when null).</summary>
+    private Routed Current(double? targetPrecision)
     {
         var card = active.Card;
+        var target = targetPrecision ?? card.Certification.TargetPrecision;
         var routed = _routed;
-        if (routed is not null && routed.Version == card.VersionId)
+        if (routed is not null && routed.Version == card.VersionId && Math.Abs(routed.Target - target) < 1e-12)
         {
             return routed;
         }
 
+        // A cascade decides per target whether stage 1 answers alone, so each target is routed (and kept) anew.
         var path = Path.Combine(AppPaths.Bundled(database.Value.TenantDirectory), "golden-set.csv");
         var rows = File.Exists(path) ? LabelledTicketCsv.Read(path, requireCategory: true) : [];
-        var predictions = rows.Count == 0 ? [] : active.Route([.. rows.Select(r => r.Text)]);
-        routed = new Routed(card.VersionId, card, [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence))]);
+        var predictions = rows.Count == 0 ? [] : active.Route([.. rows.Select(r => r.Text)], target);
+        routed = new Routed(card.VersionId, target, card, [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence, p.Certified))]);
         _routed = routed;
         return routed;
     }
 
-    private sealed record Routed(string Version, RouterModelCard Card, IReadOnlyList<(string Expected, string Predicted, double Confidence)> Predictions);
+    private sealed record Routed(string Version, double Target, RouterModelCard Card,
+        IReadOnlyList<(string Expected, string Predicted, double Confidence, bool Certified)> Predictions);
 }

@@ -26,6 +26,8 @@ public static class EngineRegistration
         services.AddOptions<RecoveryOptions>().BindConfiguration(RecoveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelRegistry.EncoderProvider>();
+        services.AddSingleton<ModelRegistry.ShippedRouterBuilder>();
         services.AddSingleton<ModelRegistry.RouterRegistry>();
 
         // For pages that only need the active router's labels or a prediction; the pipeline resolves a version per ticket.
