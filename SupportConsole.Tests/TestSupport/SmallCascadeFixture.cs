@@ -15,7 +15,7 @@ public sealed class SmallCascadeFixture : IDisposable
 
     public SmallCascadeFixture()
     {
-        var small = new SmallRouterFixtureData();
+        var small = new SmallRouterFixtureData(perIntent: 150);
         Train = small.Train;
         Test = small.Test;
         Cache = EmbeddingCache.Open(CacheDirectory, TestModels.Encoder.VersionId, TestModels.Encoder.Dimensions);
@@ -24,7 +24,19 @@ public sealed class SmallCascadeFixture : IDisposable
         Router = CascadeRouter.Load(ModelDirectory, TestModels.Encoder);
     }
 
-    public static CascadeTrainingSettings Settings { get; } = new() { StageOne = SmallRouterFixture.Settings };
+    /// <summary>
+    /// Open-set folds on (five folds: each leaves two or three of the 12 intents out), and a looser open-set limit than
+    /// the shipped default, so that on 720 rows stage 1 still certifies some tickets alone.
+    /// </summary>
+    public static CascadeTrainingSettings Settings { get; } = new()
+    {
+        StageOne = SmallRouterFixture.Settings with
+        {
+            LeaveEachIntentOutOnce = true,
+            Folds = 5,
+            Certification = SmallRouterFixture.Settings.Certification with { TargetPrecision = 0.95, MaxOpenSetCertifiedRate = 0.2 },
+        },
+    };
 
     public IReadOnlyList<LabelledText> Train { get; }
 
@@ -47,14 +59,14 @@ public sealed class SmallCascadeFixture : IDisposable
     }
 }
 
-/// <summary>The 12-intent slice of <see cref="SmallRouterFixture"/> without training anything.</summary>
+/// <summary>The 12 intents of <see cref="SmallRouterFixture"/> (up to <c>perIntent</c> training rows each) without training anything.</summary>
 public sealed class SmallRouterFixtureData
 {
-    public SmallRouterFixtureData()
+    public SmallRouterFixtureData(int perIntent)
     {
         var all = LabelledTicketCsv.Read(RepositoryPaths.Banking77Train, requireCategory: true);
         var intents = all.Select(e => e.Category!).Distinct().Order(StringComparer.Ordinal).Take(SmallRouterFixture.Intents).ToHashSet();
-        Train = [.. all.Where(e => intents.Contains(e.Category!)).GroupBy(e => e.Category).SelectMany(g => g.Take(60))];
+        Train = [.. all.Where(e => intents.Contains(e.Category!)).GroupBy(e => e.Category).SelectMany(g => g.Take(perIntent))];
         Test = [.. LabelledTicketCsv.Read(RepositoryPaths.Banking77Test, requireCategory: true).Where(e => intents.Contains(e.Category!))];
     }
 
