@@ -53,8 +53,8 @@ internal static class RetrievalCommands
         };
         var embedder = new Option<string>("--embedder")
         {
-            Description = "Folder of the word-vector embedder model (dense and hybrid modes), or 'encoder' for the router's pretrained sentence encoder.",
-            DefaultValueFactory = _ => "models/embedder",
+            Description = "'encoder' (the router's pretrained sentence encoder, as the app uses) or the folder of a word-vector embedder built by 'embedder build'.",
+            DefaultValueFactory = _ => "encoder",
         };
         var mode = new Option<string>("--mode") { Description = "bm25, dense, hybrid or all.", DefaultValueFactory = _ => "all" };
         mode.Validators.Add(r =>

