@@ -2,10 +2,12 @@ using SupportConsole.Api;
 using SupportConsole.Cluster;
 using SupportConsole.Components;
 using SupportConsole.Data;
+using SupportConsole.Health;
 using SupportConsole.Identity;
 using SupportConsole.Jobs;
 using SupportConsole.Pipeline;
 using SupportConsole.Reporting;
+using SupportConsole.Security;
 using SupportConsole.Telemetry;
 
 namespace SupportConsole;
@@ -31,6 +33,8 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleClusterFollowers();
         builder.AddSupportConsoleTelemetry();
         builder.AddSupportConsoleIdentity();
+        builder.AddSupportConsoleSecurity();
+        builder.AddSupportConsoleHealth();
         builder.AddSupportConsoleApi();
         builder.AddSupportConsoleWeb();
         configure?.Invoke(builder);
@@ -41,12 +45,14 @@ public static class SupportConsoleApp
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
         }
 
+        app.UseSupportConsoleSecurity();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapSupportConsoleHealth();
         app.MapTicketApi();
         app.MapReportApi();
         app.MapAccountEndpoints();

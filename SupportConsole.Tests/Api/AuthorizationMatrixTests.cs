@@ -50,7 +50,55 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         { "/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/jobs/jobs/succeeded", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/jobs/recurring", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/health", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok },
+        { "/health/live", Expect.Ok, Expect.Ok, Expect.Ok, Expect.Ok },
     };
+
+    /// <summary>API call, then the expected status for a key with tickets:write, tickets:read, reports:read, and for no key.</summary>
+    public static TheoryData<string, string, int, int, int, int> ApiCalls => new()
+    {
+        { "POST", "/api/v1/tickets", 201, 403, 403, 401 },
+        { "REPLAY", "/api/v1/tickets", 200, 403, 403, 401 },
+        { "GET", "/api/v1/tickets/{ticket}", 403, 200, 403, 401 },
+        { "HEAD", "/api/v1/tickets/{ticket}", 405, 405, 405, 405 },
+        { "PUT", "/api/v1/tickets", 405, 405, 405, 405 },
+        { "GET", "/api/v1/costs/summary", 403, 403, 200, 401 },
+        { "GET", "/api/v1/reports/customers.csv", 403, 403, 200, 401 },
+        { "HEAD", "/api/v1/deflection/summary", 403, 403, 405, 401 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ApiCalls))]
+    public async Task ApiCallAnswersEachKeyScopeAsExpected(string method, string path, int write, int read, int reports, int none)
+    {
+        path = path.Replace("{ticket}", (await _host.TicketIdAsync()).ToString());
+        foreach (var (scope, expected) in new[] { ("tickets:write", write), ("tickets:read", read), ("reports:read", reports), ((string?)null, none) })
+        {
+            using var client = scope is null ? _host.Factory.CreateClient() : _host.KeyClient(await _host.CreateKeyAsync([scope]));
+            using var request = method switch
+            {
+                "POST" => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { externalId = $"matrix-{Guid.NewGuid():N}", customerId = "C0001", channel = "api", body = "My card was declined" }) },
+                "REPLAY" => new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { externalId = "matrix-1", customerId = "C0001", channel = "email", body = "My card payment was declined at the shop" }) },
+                _ => new HttpRequestMessage(new HttpMethod(method), path),
+            };
+            using var response = await client.SendAsync(request);
+            Assert.True(expected == (int)response.StatusCode, $"{method} {path} with {scope ?? "no key"}: expected {expected}, got {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task SignOutNeedsASignedInPersonAndItsFormToken()
+    {
+        using var anonymous = await SignedInClient.CreateAsync(_host.Factory, null);
+        using var signedOutAnonymous = await anonymous.PostAsync("/account/logout", new FormUrlEncodedContent([]));
+        using var agent = await SignedInClient.CreateAsync(_host.Factory, "agent");
+        using var withoutToken = await agent.PostAsync("/account/logout", new FormUrlEncodedContent([]));
+
+        Assert.True(signedOutAnonymous.StatusCode == HttpStatusCode.Redirect && signedOutAnonymous.Headers.Location!.OriginalString.Contains("/account/login"),
+            $"anonymous: {(int)signedOutAnonymous.StatusCode} {signedOutAnonymous.Headers.Location}");
+        Assert.True(withoutToken.StatusCode == HttpStatusCode.BadRequest, $"without a token: {(int)withoutToken.StatusCode}");
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/queues/suggest")).StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(Pages))]
@@ -111,13 +159,13 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
     {
         var key = await _host.CreateKeyAsync(["tickets:read"]);
         var access = _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>();
-        var stored = (await access.KeysAsync()).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
+        var stored = (await access.KeysAsync(Identity.ConsoleActor.System("test"))).First(k => key.Contains($"_{k.Prefix}_", StringComparison.Ordinal) || key.StartsWith($"sck_{k.Prefix}", StringComparison.Ordinal));
         using var client = _host.KeyClient(key);
         var ticket = await _host.TicketIdAsync();
 
         // Used first, so the verified key is cached: the revocation must still apply to the very next request.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
-        await access.RevokeKeyAsync(stored.Id, "test");
+        await access.RevokeKeyAsync(stored.Id, Identity.ConsoleActor.System("test"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/v1/tickets/{ticket}")).StatusCode);
     }
@@ -189,7 +237,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
 
         public async Task<string> CreateKeyAsync(IReadOnlyCollection<string> scopes)
         {
-            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, "test");
+            var (outcome, key) = await Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("matrix", scopes, Identity.ConsoleActor.System("test"));
             Assert.True(outcome.Succeeded, outcome.Message);
             return key!;
         }

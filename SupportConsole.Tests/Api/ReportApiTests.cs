@@ -112,7 +112,7 @@ public sealed class ReportApiTests : IClassFixture<ReportApiTests.Host>
 
         foreach (var (scopes, expected) in new[] { (new[] { "tickets:read", "tickets:write" }, HttpStatusCode.Forbidden), (["reports:read"], HttpStatusCode.OK) })
         {
-            var (outcome, key) = await _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("reports", scopes, "test");
+            var (outcome, key) = await _host.Factory.Services.GetRequiredService<Administration.AccessAdmin>().CreateKeyAsync("reports", scopes, Identity.ConsoleActor.System("test"));
             Assert.True(outcome.Succeeded, outcome.Message);
             using var client = _host.Factory.CreateClient();
             client.DefaultRequestHeaders.Add("X-Api-Key", key);

@@ -35,8 +35,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__SupportConsole"] = Database.ConnectionString,
             ["SUPPORTCONSOLE_DATA_DIR"] = Path.Combine(_state.Path, name),
+
+            // A home folder each, as on two machines: nothing may be shared through ~/.aspnet.
+            ["HOME"] = Path.Combine(_state.Path, name, "home"),
             ["Api__BootstrapKeys__0"] = ApiKey,
-            ["Jobs__EvaluateOnStartIfMissed"] = "false",
 
             // Every minute, so the test can see that a schedule fires once across the two instances.
             ["Jobs__GoldenEvaluationCron"] = "* * * * *",

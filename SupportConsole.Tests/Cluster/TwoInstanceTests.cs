@@ -38,6 +38,26 @@ public sealed class TwoInstanceTests(ClusterFixture cluster, BrowserFixture brow
     }
 
     [Fact]
+    public async Task ASignInCookieFromOneInstanceIsAcceptedByTheOther()
+    {
+        using var onA = new FormClient(cluster.A.BaseUrl);
+        using var signedIn = await onA.SignInAsync("manager@demo.example", "Manager-demo-1");
+        Assert.Equal("/", signedIn.Headers.Location?.OriginalString);
+        using var onB = new FormClient(cluster.B.BaseUrl);
+        foreach (System.Net.Cookie cookie in onA.Cookies.GetAllCookies())
+        {
+            onB.Cookies.Add(cluster.B.BaseUrl, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await onB.Client.GetAsync("/bands")).StatusCode);
+
+        // The antiforgery token A issued is good on B too: B's sign-out form works with it.
+        using var signedOut = await onB.Client.PostAsync("/account/logout",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await onA.TokenAsync("/") }));
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+    }
+
+    [Fact]
     public Task TheKillSwitchFlippedOnOneInstanceChangesTheNextTicketOnTheOtherAndItsBanner() => cluster.WithInstanceOutputAsync(async () =>
     {
         var watcher = await ConsolePage.SignInAsync(browser.Browser, cluster.B.BaseUrl, "manager", "/");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using SupportConsole.Tests.TestSupport;
 
@@ -12,8 +13,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
+    private int _externalRequestsBefore;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    private bool Started => _playwright is not null;
 
     public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryPaths.Root, "test-output", "screenshots");
 
@@ -25,6 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(ScreenshotDirectory);
+        _externalRequestsBefore = BrowserNetwork.ExternalRequests.Count;
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -36,15 +41,60 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (!Started)
+        {
+            return;
+        }
+
         await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        _playwright!.Dispose();
+
+        // Nothing the console serves may make the browser fetch from another machine (a CDN font, a script, an image).
+        var external = BrowserNetwork.ExternalRequests.Skip(_externalRequestsBefore).ToList();
+        if (external.Count > 0)
+        {
+            throw new InvalidOperationException($"the browser requested {external.Count} URLs outside 127.0.0.1: {string.Join(", ", external.Take(10))}");
+        }
     }
+}
+
+/// <summary>Every request a browser context made to another machine, across the browser tests.</summary>
+public static class BrowserNetwork
+{
+    private static readonly ConcurrentQueue<string> External = new();
+
+    public static IReadOnlyList<string> ExternalRequests => [.. External];
+
+    /// <summary>Records the requests of <paramref name="context"/> that leave the machine.</summary>
+    public static void Watch(IBrowserContext context) => context.Request += (_, request) =>
+    {
+        if (LeavesTheMachine(request.Url))
+        {
+            External.Enqueue($"{request.Method} {request.Url}");
+        }
+    };
+
+    /// <summary>Network URLs (http, https, ws, wss) to anything but loopback; data: and blob: URLs stay in the page.</summary>
+    public static bool LeavesTheMachine(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ws" or "wss" && !uri.IsLoopback;
 }
 
 /// <summary>Steps the browser tests share.</summary>
 public static class ConsolePage
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(40);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Violations = new();
+
+    /// <summary>What Chromium refused under the Content-Security-Policy on this page so far (scripts, styles, connections...).</summary>
+    public static IReadOnlyList<string> CspViolations(IPage page)
+    {
+        var list = Violations.GetOrCreateValue(page);
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
 
     /// <summary>A new browser context (own cookies) signed in through the sign-in form as a demo account.</summary>
     public static async Task<IPage> SignInAsync(IBrowser browser, AppFactory app, string role, string returnUrl = "/")
@@ -55,7 +105,14 @@ public static class ConsolePage
     }
 
     /// <summary>The same against any instance (another process on 127.0.0.1).</summary>
-    public static async Task<IPage> SignInAsync(IBrowser browser, Uri baseUrl, string role, string returnUrl = "/")
+    public static Task<IPage> SignInAsync(IBrowser browser, Uri baseUrl, string role, string returnUrl = "/")
+    {
+        var (email, password) = SignedInClient.DemoAccounts[role];
+        return SignInWithPasswordAsync(browser, baseUrl, email, password, returnUrl);
+    }
+
+    /// <summary>A new browser context signed in with any account.</summary>
+    public static async Task<IPage> SignInWithPasswordAsync(IBrowser browser, Uri baseUrl, string email, string password, string returnUrl = "/")
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -63,8 +120,19 @@ public static class ConsolePage
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
+        BrowserNetwork.Watch(context);
         var page = await context.NewPageAsync();
-        var (email, password) = SignedInClient.DemoAccounts[role];
+        var violations = Violations.GetOrCreateValue(page);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (violations)
+                {
+                    violations.Add(message.Text);
+                }
+            }
+        };
         await page.GotoAsync($"/account/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", password);

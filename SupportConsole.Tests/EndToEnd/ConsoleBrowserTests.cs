@@ -143,6 +143,45 @@ public sealed class ConsoleBrowserTests(BrowserFixture browser) : IClassFixture<
         await page.SetViewportSizeAsync(1024, 700);
         await ConsolePage.GoAsync(page, "/queues/suggest");
         await ConsolePage.ScreenshotAsync(page, "queue-laptop");
+
+        // Every page above ran its circuit, MudBlazor and its scripts under the Content-Security-Policy.
+        Assert.Empty(ConsolePage.CspViolations(page));
+    }
+
+    [Fact]
+    public async Task TheKnowledgePreviewShowsAJavascriptLinkAsTextOnly()
+    {
+        using var app = new AppFactory();
+        var page = await ConsolePage.SignInAsync(browser.Browser, app, "manager", "/knowledge/card-delivery");
+        var editor = page.Locator("textarea").First;
+        await editor.FillAsync("# Card delivery\nIntents: card_arrival\n\n## Links\n[click me](javascript:alert(document.cookie)) and [help](https://help.example/cards)");
+        await page.Locator("[data-testid=knowledge-preview] a[href='https://help.example/cards']").WaitForAsync();
+
+        Assert.Equal(0, await page.Locator("[data-testid=knowledge-preview] a[href^='javascript']").CountAsync());
+        Assert.Contains("click me", await page.Locator("[data-testid=knowledge-preview]").InnerTextAsync());
+        Assert.Empty(ConsolePage.CspViolations(page));
+    }
+
+    [Fact]
+    public async Task ARoleChangeAsksFirstAndTheLastAdminCannotStepDown()
+    {
+        using var app = new AppFactory();
+        var page = await ConsolePage.SignInAsync(browser.Browser, app, "admin", "/admin/users");
+        var agentRole = page.Locator("[data-testid='user-role-agent@demo.example']");
+        await agentRole.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = "Manager" }).ClickAsync();
+        await page.GetByText("Make agent@demo.example Manager instead of Agent?").WaitForAsync();
+        await ConsolePage.ScreenshotAsync(page, "users-confirm-role");
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await page.GetByText("Make agent@demo.example Manager").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+
+        await page.Locator("[data-testid='user-deactivate-admin@demo.example']").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Deactivate" }).ClickAsync();
+        await page.Locator(".mud-snackbar").Filter(new LocatorFilterOptions { HasText = "last active admin" }).WaitForAsync();
+
+        await using var db = app.Database();
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.EntityType == "user"));
+        Assert.Empty(ConsolePage.CspViolations(page));
     }
 
     private static async Task<JsonElement> IngestAsync(AppFactory app, string externalId, string body)

@@ -72,5 +72,6 @@ public sealed class CostDashboardBrowserTests(BrowserFixture browser) : IClassFi
         await ConsolePage.GoAsync(page, $"/deflection?from={from}&to={today:yyyy-MM-dd}");
         await page.Locator("[data-testid=kpi-auto-value]").WaitForAsync();
         await ConsolePage.ScreenshotAsync(page, "deflection");
+        Assert.Empty(ConsolePage.CspViolations(page));
     }
 }

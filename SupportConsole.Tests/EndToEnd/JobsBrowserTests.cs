@@ -40,5 +40,8 @@ public sealed class JobsBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await ConsolePage.GoAsync(admin, "/admin/models");
         await admin.Locator("[data-testid=router-models]").GetByText("Active").First.WaitForAsync();
         await ConsolePage.ScreenshotAsync(admin, "router-models");
+
+        // The Hangfire dashboard, the charts and the console's pages all ran under the Content-Security-Policy.
+        Assert.Empty(ConsolePage.CspViolations(admin));
     }
 }

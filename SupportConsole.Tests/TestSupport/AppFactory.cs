@@ -17,28 +17,45 @@ public class AppFactory : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-bootstrap-key";
 
-    private readonly TemporaryDirectory _state = new();
+    private readonly TemporaryDirectory? _ownState;
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TestDatabase? _postgres;
     private readonly List<Func<Task>> _closeBeforeStopping = [];
+    private readonly CapturedLogs? _logs;
 
-    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null)
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="postgresConnectionString">Run on this PostgreSQL database (else on SQLite, or on the test provider's).</param>
+    /// <param name="stateDirectory">A state folder the caller owns (kept after this app stops, so another can start on it); else a temporary one.</param>
+    /// <param name="sqliteOnly">Always the embedded default, whatever the test provider (tests of SQLite-only behaviour).</param>
+    /// <param name="logs">Receives every log line of the app (at the levels the settings let through).</param>
+    /// <param name="httpsCertificate">Serve https with this certificate instead of http.</param>
+    public AppFactory(IReadOnlyDictionary<string, string?>? settings = null, string? postgresConnectionString = null, string? stateDirectory = null,
+        bool sqliteOnly = false, CapturedLogs? logs = null, System.Security.Cryptography.X509Certificates.X509Certificate2? httpsCertificate = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
-        if (postgresConnectionString is null && PostgresServer.IsTestProvider)
+        _logs = logs;
+        _ownState = stateDirectory is null ? new TemporaryDirectory() : null;
+        StateDirectory = stateDirectory ?? _ownState!.Path;
+        if (postgresConnectionString is null && PostgresServer.IsTestProvider && !sqliteOnly)
         {
             _postgres = PostgresServer.CreateDatabase();
             postgresConnectionString = _postgres.ConnectionString;
         }
 
         PostgresConnectionString = postgresConnectionString;
-        UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        UseKestrel(options => options.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (httpsCertificate is not null)
+            {
+                listen.UseHttps(httpsCertificate);
+            }
+        }));
     }
 
     /// <summary>The PostgreSQL database this app runs on, or null on SQLite.</summary>
     public string? PostgresConnectionString { get; }
 
-    public string StateDirectory => _state.Path;
+    public string StateDirectory { get; }
 
     /// <summary>An HTTP client for the running server, with the bootstrap API key.</summary>
     public HttpClient Client()
@@ -82,7 +99,7 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("Database:DataDirectory", _state.Path);
+        builder.UseSetting("Database:DataDirectory", StateDirectory);
         if (PostgresConnectionString is { } postgres)
         {
             builder.UseSetting("Database:Provider", "Postgres");
@@ -92,11 +109,17 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Api:BootstrapKeys:0", ApiKey);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
 
-        // A fresh database would queue a golden-set evaluation at start; tests that want one ask for it.
-        builder.UseSetting("Jobs:EvaluateOnStartIfMissed", "false");
+        // Tests sign in as the demo accounts hundreds of times from 127.0.0.1; the tests of the limit set it back.
+        builder.UseSetting("AccountSecurity:SignInsPerClientPerMinute", "100000");
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_logs is not null)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         }
     }
 
@@ -118,7 +141,7 @@ public class AppFactory : WebApplicationFactory<Program>
         {
             SqliteConnection.ClearAllPools();
             _postgres?.Dispose();
-            _state.Dispose();
+            _ownState?.Dispose();
         }
     }
 }

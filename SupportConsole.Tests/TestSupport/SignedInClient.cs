@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace SupportConsole.Tests.TestSupport;
@@ -16,33 +17,106 @@ public static partial class SignedInClient
     /// <summary>A client that does not follow redirects (so tests see them); signed in unless <paramref name="role"/> is null.</summary>
     public static async Task<HttpClient> CreateAsync(AppFactory factory, string? role)
     {
-        factory.StartServer();
-        using var probe = factory.CreateClient();
-        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
-        var client = new HttpClient(handler) { BaseAddress = probe.BaseAddress };
+        var browser = Browser(factory);
         if (role is null)
         {
-            return client;
+            return browser.Client;
         }
 
         var (email, password) = DemoAccounts[role];
-        var page = await client.GetStringAsync("/account/login");
-        var token = TokenPattern().Match(page).Groups[1].Value;
-        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = "/",
-            ["__RequestVerificationToken"] = token,
-        }));
+        using var response = await browser.SignInAsync(email, password);
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/")
         {
             throw new InvalidOperationException($"sign-in as {role} failed: {(int)response.StatusCode} {response.Headers.Location}");
         }
 
-        return client;
+        return browser.Client;
+    }
+
+    /// <summary>
+    /// A client with its own cookies that does not follow redirects; its connections come from <paramref name="from"/>
+    /// (any 127.x.y.z address: the server sees another client address, still on the loopback interface).
+    /// </summary>
+    public static FormClient Browser(AppFactory factory, IPAddress? from = null)
+    {
+        factory.StartServer();
+        using var probe = factory.CreateClient();
+        return new FormClient(probe.BaseAddress!, from);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
+    public static partial Regex TokenPattern();
+}
+
+/// <summary>A cookie-keeping client that posts the console's forms the way a browser does.</summary>
+public sealed class FormClient : IDisposable
+{
+    public FormClient(Uri baseAddress, IPAddress? from = null)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = Cookies };
+        if (from is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        Client = new HttpClient(handler) { BaseAddress = baseAddress };
+    }
+
+    public CookieContainer Cookies { get; } = new();
+
+    public HttpClient Client { get; }
+
+    /// <summary>Posts the sign-in form (token from the sign-in page) and returns the answer: a redirect either way.</summary>
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password, string returnUrl = "/")
+    {
+        var token = await TokenAsync("/account/login");
+        return await Client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["password"] = password,
+            ["returnUrl"] = returnUrl,
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    /// <summary>Posts the sign-out form of a console page.</summary>
+    public async Task<HttpResponseMessage> SignOutAsync() =>
+        await Client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = await TokenAsync("/") }));
+
+    /// <summary>The antiforgery token a page's form carries.</summary>
+    public async Task<string> TokenAsync(string page)
+    {
+        var html = await Client.GetStringAsync(page);
+        return SignedInClient.TokenPattern().Match(html) is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups[1].Value)
+            : throw new InvalidOperationException($"{page} has no antiforgery token");
+    }
+
+    /// <summary>Another client that sends a copy of this one's cookies as they are now (a cookie someone kept).</summary>
+    public FormClient CopyOfCookies()
+    {
+        var copy = new FormClient(Client.BaseAddress!);
+        foreach (Cookie cookie in Cookies.GetAllCookies())
+        {
+            copy.Cookies.Add(new Cookie(cookie.Name, cookie.Value, cookie.Path, cookie.Domain));
+        }
+
+        return copy;
+    }
+
+    public void Dispose() => Client.Dispose();
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Administration;
 
@@ -10,7 +11,7 @@ public sealed record KillSwitchState(bool Engaged, string? ChangedBy, DateTimeOf
 /// Flips the kill switch (auto-resolve off: everything becomes suggest-only) and tells every open browser, on every
 /// instance. The gate reads the switch from the database for every ticket, so a flip applies to the very next one.
 /// </summary>
-public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings, Cluster.IClusterBus cluster)
+public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings, Cluster.IClusterBus cluster, ILogger<KillSwitch> logger)
 {
     private KillSwitchState? _current;
 
@@ -28,9 +29,10 @@ public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contex
         return _current = new KillSwitchState(row.Value == "on", row.UpdatedBy, row.UpdatedAt, row.Reason);
     }
 
-    /// <summary>Engages or releases the switch; a reason is required and the flip is audited.</summary>
-    public async Task<KillSwitchState> SetAsync(bool engaged, string actor, string reason, CancellationToken cancellationToken = default)
+    /// <summary>Engages or releases the switch (admins, or the installation itself); a reason is required and the flip is audited and logged.</summary>
+    public async Task<KillSwitchState> SetAsync(bool engaged, ConsoleActor actor, string reason, CancellationToken cancellationToken = default)
     {
+        actor.Require(Roles.Admin, "flip the kill switch");
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw new ArgumentException("a reason is required to flip the kill switch", nameof(reason));
@@ -38,9 +40,10 @@ public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contex
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Settings.SingleAsync(s => s.Key == SettingKeys.KillSwitch, cancellationToken);
-        settings.Write(db, row, engaged ? "on" : "off", actor, reason.Trim());
+        settings.Write(db, row, engaged ? "on" : "off", actor.Name, reason.Trim());
         await db.SaveChangesAsync(cancellationToken);
-        var state = new KillSwitchState(engaged, actor, row.UpdatedAt, row.Reason);
+        logger.LogWarning("Kill switch {State} by {Actor}: {Reason}", engaged ? "engaged" : "released", actor.Name, reason.Trim());
+        var state = new KillSwitchState(engaged, actor.Name, row.UpdatedAt, row.Reason);
         _current = state;
         Changed?.Invoke(state);
         cluster.Publish(Cluster.ClusterTopics.KillSwitch, engaged ? "on" : "off");

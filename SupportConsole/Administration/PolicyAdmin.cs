@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Administration;
 
@@ -26,10 +27,12 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         return (policies, new GateSettingsEdit(gate.GroundednessFloor, gate.CostCeilingUsd, gate.TargetPrecision), rules);
     }
 
-    /// <summary>Saves what changed; returns how many values changed. Thresholds must be between 0 and 1.</summary>
+    /// <summary>Saves what changed (managers and admins); returns how many values changed. Thresholds must be between 0 and 1.</summary>
     public async Task<int> SaveAsync(IReadOnlyList<IntentPolicyEdit> policies, GateSettingsEdit gate, IReadOnlyDictionary<string, bool> ruleEnabled,
-        string actor, CancellationToken cancellationToken = default)
+        ConsoleActor actor, CancellationToken cancellationToken = default)
     {
+        actor.Require(Roles.Manager, "change band policy");
+        var by = actor.Name;
         foreach (var p in policies)
         {
             if (p.SuggestThreshold is < 0 or > 1 || p.AutoThreshold is < 0 or > 1)
@@ -59,9 +62,9 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
                 continue;
             }
 
-            db.AuditEvents.Add(Audit(now, actor, "policy.changed", "band-policy", edit.Intent,
+            db.AuditEvents.Add(Audit(now, by, "policy.changed", "band-policy", edit.Intent,
                 new { before = new { row.Band, row.SuggestThreshold, row.AutoThreshold }, after = new { edit.Band, edit.SuggestThreshold, edit.AutoThreshold } }));
-            (row.Band, row.SuggestThreshold, row.AutoThreshold, row.UpdatedAt, row.UpdatedBy) = (edit.Band, edit.SuggestThreshold, edit.AutoThreshold, now, actor);
+            (row.Band, row.SuggestThreshold, row.AutoThreshold, row.UpdatedAt, row.UpdatedBy) = (edit.Band, edit.SuggestThreshold, edit.AutoThreshold, now, by);
             changes++;
         }
 
@@ -69,20 +72,20 @@ public sealed class PolicyAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         {
             if (ruleEnabled.TryGetValue(rule.Id, out var enabled) && enabled != rule.Enabled)
             {
-                db.AuditEvents.Add(Audit(now, actor, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, null));
-                (rule.Enabled, rule.UpdatedAt, rule.UpdatedBy) = (enabled, now, actor);
+                db.AuditEvents.Add(Audit(now, by, enabled ? "hard-rule.enabled" : "hard-rule.disabled", "hard-rule", rule.Id, null));
+                (rule.Enabled, rule.UpdatedAt, rule.UpdatedBy) = (enabled, now, by);
                 changes++;
             }
         }
 
         var rows = await db.Settings.ToDictionaryAsync(s => s.Key, cancellationToken);
-        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), actor);
-        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), actor);
-        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), actor);
+        changes += Set(db, rows[SettingKeys.GroundednessFloor], gate.GroundednessFloor.ToString(CultureInfo.InvariantCulture), by);
+        changes += Set(db, rows[SettingKeys.CostCeilingUsd], gate.CostCeilingUsd.ToString(CultureInfo.InvariantCulture), by);
+        changes += Set(db, rows[SettingKeys.TargetPrecision], gate.TargetPrecision.ToString(CultureInfo.InvariantCulture), by);
         if (changes > 0)
         {
             var version = rows[SettingKeys.PolicyVersion];
-            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), actor, "policy saved");
+            settings.Write(db, version, (long.Parse(version.Value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), by, "policy saved");
             await db.SaveChangesAsync(cancellationToken);
         }
 

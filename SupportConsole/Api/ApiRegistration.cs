@@ -36,3 +36,26 @@ public static class ApiRegistration
         .RequireAuthenticatedUser()
         .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope);
 }
+
+/// <summary>
+/// Wrong methods on an API route get 405 with an <c>Allow</c> header and problem details. Without these endpoints a GET or
+/// HEAD would fall through to the console's pages and answer 404.
+/// </summary>
+public static class ApiMethods
+{
+    private static readonly string[] Every =
+        [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Options, HttpMethods.Trace];
+
+    /// <summary>Answers every method but <paramref name="allowed"/> on <paramref name="pattern"/> with 405.</summary>
+    public static void RefuseOtherMethods(this IEndpointRouteBuilder group, string pattern, params string[] allowed)
+    {
+        var allow = string.Join(", ", allowed);
+        group.MapMethods(pattern, Every.Except(allowed), (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = allow;
+            return TypedResults.Problem($"{context.Request.Method} is not allowed here; use {allow}.", statusCode: StatusCodes.Status405MethodNotAllowed,
+                title: "Method not allowed");
+        }).ExcludeFromDescription();
+    }
+}
+

@@ -19,6 +19,11 @@ public static class ReportApi
         reports.MapGet("/costs/customers/{customerId}", CustomerAsync);
         reports.MapGet("/deflection/summary", DeflectionAsync);
         reports.MapGet("/reports/{table}.csv", CsvAsync);
+        foreach (var pattern in new[] { "/costs/summary", "/costs/customers", "/costs/customers/{customerId}", "/deflection/summary", "/reports/{table}.csv" })
+        {
+            reports.RefuseOtherMethods(pattern, HttpMethods.Get);
+        }
+
         return app;
     }
 

@@ -6,7 +6,11 @@ using SupportConsole.Pipeline;
 
 namespace SupportConsole.Api;
 
-/// <summary><c>/api/v1/tickets</c>: ingest (idempotent on channel + external id) and read back with the decision.</summary>
+/// <summary>
+/// <c>/api/v1/tickets</c>: ingest (idempotent on channel + external id) and read back with the decision. A repeat of a
+/// stored ticket answers with its id and state only, unless the key may also read tickets; a repeat whose content
+/// differs from the stored ticket is a conflict.
+/// </summary>
 public static class TicketApi
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -20,15 +24,17 @@ public static class TicketApi
         var tickets = app.MapGroup("/api/v1/tickets").WithTags("Tickets");
         tickets.MapPost("/", CreateAsync).RequireAuthorization(ApiPolicies.TicketsWrite);
         tickets.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiPolicies.TicketsRead);
+        tickets.RefuseOtherMethods("/", HttpMethods.Post);
+        tickets.RefuseOtherMethods("/{id:guid}", HttpMethods.Get);
         return app;
     }
 
-    private static async Task<Results<Created<TicketView>, Ok<TicketView>, Accepted<TicketView>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<TicketView>, Ok<TicketView>, Ok<TicketReceipt>, Accepted<TicketView>, ProblemHttpResult, ValidationProblem>> CreateAsync(
         HttpRequest request, TicketIntake intake, TicketQueries queries, IOptions<IngestOptions> options, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!request.HasJsonContentType() || !IsUtf8OrUnnamed(request.ContentType))
         {
-            return TypedResults.Problem("Send the ticket as JSON (Content-Type: application/json).",
+            return TypedResults.Problem("Send the ticket as UTF-8 JSON (Content-Type: application/json, with no charset or charset=utf-8).",
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         }
 
@@ -74,7 +80,17 @@ public static class TicketApi
               ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
         if (!result.Created)
         {
-            return TypedResults.Ok(view);
+            if (!SameContent(json, view))
+            {
+                return TypedResults.Problem(
+                    $"A different ticket was already stored as ({view.Channel}, {view.ExternalId}); a repeat must carry the same customer, subject and body. Nothing was stored.",
+                    statusCode: StatusCodes.Status409Conflict, title: "External id already used", extensions: new Dictionary<string, object?> { ["ticketId"] = view.Id });
+            }
+
+            // The key sent this ticket before: it learns that it is stored, not what it says (that needs tickets:read).
+            return request.HttpContext.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.TicketsRead)
+                ? TypedResults.Ok(view)
+                : TypedResults.Ok(new TicketReceipt(view.Id, view.Status, view.Decision is not null));
         }
 
         return view.Decision is null ? TypedResults.Accepted($"/api/v1/tickets/{view.Id}", view) : TypedResults.Created($"/api/v1/tickets/{view.Id}", view);
@@ -84,6 +100,17 @@ public static class TicketApi
         await queries.FindAsync(id, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : TypedResults.Problem($"No ticket with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Ticket not found");
+
+    /// <summary>A repeat is the same message when customer, subject and body are what ingest stored for it.</summary>
+    private static bool SameContent(InboundTicketJson json, TicketView stored) =>
+        json.CustomerId?.Trim() == stored.CustomerId
+        && (string.IsNullOrWhiteSpace(json.Subject) ? null : json.Subject.Trim()) == stored.Subject
+        && json.Body == stored.Body;
+
+    /// <summary>The body is read as UTF-8: a request that names another charset would be read wrongly, so it is refused.</summary>
+    private static bool IsUtf8OrUnnamed(string? contentType) =>
+        !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Charset.Value is not { } charset
+        || charset.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Trim('"').Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     private static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem($"The request body is larger than {limit} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Ticket too large");

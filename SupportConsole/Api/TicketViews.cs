@@ -25,6 +25,9 @@ public sealed record TicketView(
     DraftView? Draft,
     IReadOnlyList<ReceiptView> Receipts);
 
+/// <summary>What a repeat of a stored ticket tells a key without <c>tickets:read</c>: that it is stored, and its state.</summary>
+public sealed record TicketReceipt(Guid Id, string Status, bool Decided);
+
 public sealed record DecisionView(
     string Intent,
     double Confidence,
@@ -51,6 +54,7 @@ public sealed record ReceiptView(string Stage, string Model, string? ModelVersio
 /// <summary>Source-generated JSON for the API's ticket answers, with the web defaults the reflection-based serializer used.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TicketView))]
+[JsonSerializable(typeof(TicketReceipt))]
 internal sealed partial class ApiJson : JsonSerializerContext;
 
 /// <summary>Reads tickets into <see cref="TicketView"/>s.</summary>

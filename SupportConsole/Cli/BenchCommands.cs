@@ -5,7 +5,7 @@ using SupportConsole.Operations;
 
 namespace SupportConsole.Cli;
 
-/// <summary><c>bench ingest</c>: sustained HTTP ingest against a real, fresh instance on 127.0.0.1.</summary>
+/// <summary><c>bench ingest</c>, <c>bench jobs</c>, <c>bench soak</c>: a real, fresh instance on 127.0.0.1 under load.</summary>
 internal static class BenchCommands
 {
     private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -13,6 +13,8 @@ internal static class BenchCommands
     public static Command Create(TextWriter output, TextWriter error) => new("bench", "Benchmarks that need the whole app.")
     {
         Ingest(output),
+        Jobs(output),
+        Soak(output),
         ClusterIngest(output),
         SimulateCommands.BenchDashboards(output, error),
     };
@@ -56,6 +58,59 @@ internal static class BenchCommands
 
             output.WriteLine(JsonSerializer.Serialize(reports, IndentedJson));
             return reports.All(r => r.Lost == 0) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Jobs(TextWriter output)
+    {
+        var idle = new Option<int>("--idle-jobs") { Description = "Jobs enqueued one at a time on an idle server.", DefaultValueFactory = _ => 100 };
+        var jobs = new Option<int>("--jobs") { Description = "Jobs enqueued at once (the burst).", DefaultValueFactory = _ => 500 };
+        var workers = new Option<int>("--workers") { Description = "Hangfire workers.", DefaultValueFactory = _ => 2 };
+        var seconds = new Option<double>("--max-seconds") { Description = "Give up after this long.", DefaultValueFactory = _ => 300 };
+        idle.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 10_000) { r.AddError("--idle-jobs must be between 1 and 10,000"); } });
+        jobs.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) { r.AddError("--jobs must be between 1 and 100,000"); } });
+        workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) { r.AddError("--workers must be between 1 and 64"); } });
+        seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--max-seconds must be positive"); } });
+        var command = new Command("jobs",
+            "Start a fresh instance (temporary SQLite files) and time its job server: enqueue-to-start latency p50/p95 one job at a time and in a burst, and jobs per second.")
+        {
+            idle, jobs, workers, seconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var report = await JobBenchmark.RunAsync(parse.GetValue(idle), parse.GetValue(jobs), parse.GetValue(workers),
+                TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
+            output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
+            return report.ExecutedMoreThanOnce == 0 && report.NeverExecuted == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Soak(TextWriter output)
+    {
+        var input = new Option<string>("--input") { Description = "CSV with a text column to send.", DefaultValueFactory = _ => "data/banking77/test.csv" };
+        var minutes = new Option<double>("--minutes") { Description = "How long the load runs.", DefaultValueFactory = _ => 10 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 32 };
+        minutes.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 24 * 60) { r.AddError("--minutes must be between 0 and 1440"); } });
+        concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1024) { r.AddError("--concurrency must be between 1 and 1024"); } });
+        var command = new Command("soak",
+            "Start a fresh instance (temporary SQLite files), ingest at full speed with replies going out through the outbox and a probe job every second, "
+            + "and report lost tickets, failed jobs, DistributedLockTimeoutException and 'database is locked' in the log. Exits 1 if anything was found.")
+        {
+            input, minutes, concurrency,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var texts = LabelledTicketCsv.Read(parse.GetRequiredValue(input), requireCategory: false).Select(r => r.Text).ToList();
+            if (texts.Count == 0)
+            {
+                throw new DataFileException($"{parse.GetRequiredValue(input)}: no rows to send");
+            }
+
+            var report = await JobSoak.RunAsync(texts, TimeSpan.FromMinutes(parse.GetValue(minutes)), parse.GetValue(concurrency), cancellationToken);
+            output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
+            return report.Clean ? 0 : 1;
         });
         return command;
     }

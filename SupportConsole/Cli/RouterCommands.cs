@@ -79,10 +79,10 @@ internal static class RouterCommands
             Description = $"CSV of texts that belong to no intent (column text, optional kind); default {DefaultForeignText} when it exists.",
         };
         var command = new Command("eval", "Score a router on a labelled test set and a foreign-text set; prints one JSON object.") { model, test, foreign };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var encoder = new LazyEncoder();
-            var router = RouterLoader.Load(parse.GetRequiredValue(model), encoder.Get);
+            var router = RouterLoader.Load(await ModelFolderAsync(parse.GetRequiredValue(model), cancellationToken), encoder.Get);
             try
             {
                 var path = parse.GetRequiredValue(test);
@@ -115,7 +115,7 @@ internal static class RouterCommands
                 (router as IDisposable)?.Dispose();
             }
 
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -126,10 +126,10 @@ internal static class RouterCommands
         var input = new Option<string>("--input") { Description = "CSV with a text column.", Required = true };
         var outFile = new Option<string>("--out") { Description = "JSON-lines file to write, one line per input row.", Required = true };
         var command = new Command("predict", "Route every row of a CSV and write one JSON line per row, in input order.") { model, input, outFile };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var encoder = new LazyEncoder();
-            var router = RouterLoader.Load(parse.GetRequiredValue(model), encoder.Get);
+            var router = RouterLoader.Load(await ModelFolderAsync(parse.GetRequiredValue(model), cancellationToken), encoder.Get);
             using var disposeRouter = router as IDisposable;
             var rows = LabelledTicketCsv.Read(parse.GetRequiredValue(input), requireCategory: false);
             var path = parse.GetRequiredValue(outFile);
@@ -155,7 +155,7 @@ internal static class RouterCommands
 
             File.Move(temporary, path, overwrite: true);
             output.WriteLine($"wrote {rows.Count} predictions to {path}");
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -181,7 +181,7 @@ internal static class RouterCommands
         {
             model, input, skipSynthetic, tickets, seconds,
         };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var texts = LabelledTicketCsv.Read(parse.GetRequiredValue(input), requireCategory: false).Select(r => r.Text).ToList();
             if (texts.Count == 0)
@@ -197,10 +197,11 @@ internal static class RouterCommands
                 SingleTimeLimit = limit,
                 BatchTimeLimit = limit,
             };
+            var modelFolder = await ModelFolderAsync(parse.GetRequiredValue(model), cancellationToken);
             RouterBenchmarkResult measured;
             using (var encoder = new LazyEncoder())
             {
-                var router = RouterLoader.Load(parse.GetRequiredValue(model), encoder.Get);
+                var router = RouterLoader.Load(modelFolder, encoder.Get);
                 using var disposeRouter = router as IDisposable;
                 measured = RouterBenchmark.Run(router, texts, settings);
             }
@@ -208,7 +209,7 @@ internal static class RouterCommands
             if (parse.GetValue(skipSynthetic))
             {
                 output.WriteLine(JsonSerializer.Serialize(new { model = measured }, IndentedJson));
-                return Task.FromResult(0);
+                return 0;
             }
 
             var folder = Path.Combine(Path.GetTempPath(), $"supportconsole-synthetic-{Environment.ProcessId}");
@@ -232,7 +233,7 @@ internal static class RouterCommands
                 }
             }
 
-            return Task.FromResult(0);
+            return 0;
         });
         return command;
     }
@@ -283,19 +284,52 @@ internal static class RouterCommands
             "Build the shipped router from its committed card and training data into the model cache (what the first start does), and check it.");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var builder = WebApplication.CreateBuilder([]);
-            builder.Services.AddOptions<Pipeline.ModelOptions>().BindConfiguration(Pipeline.ModelOptions.SectionName);
-            builder.Services.AddOptions<Data.DatabaseOptions>().BindConfiguration(Data.DatabaseOptions.SectionName);
-            builder.Services.AddSingleton<ModelRegistry.EncoderProvider>();
-            builder.Services.AddSingleton<ModelRegistry.ShippedRouterBuilder>();
-            builder.Logging.ClearProviders();
-            await using var services = builder.Services.BuildServiceProvider();
+            await using var services = ShippedRouterServices();
             var shipped = services.GetRequiredService<ModelRegistry.ShippedRouterBuilder>();
             var directory = await shipped.EnsureBuiltAsync(new Progress(output), cancellationToken);
             output.WriteLine($"router {shipped.CommittedCard().VersionId} is in {directory}");
             return 0;
         });
         return command;
+    }
+
+    private static ServiceProvider ShippedRouterServices()
+    {
+        var builder = WebApplication.CreateBuilder([]);
+        builder.Services.AddOptions<Pipeline.ModelOptions>().BindConfiguration(Pipeline.ModelOptions.SectionName);
+        builder.Services.AddOptions<Data.DatabaseOptions>().BindConfiguration(Data.DatabaseOptions.SectionName);
+        builder.Services.AddSingleton<ModelRegistry.EncoderProvider>();
+        builder.Services.AddSingleton<ModelRegistry.ShippedRouterBuilder>();
+        builder.Logging.ClearProviders();
+        return builder.Services.BuildServiceProvider();
+    }
+
+    /// <summary>
+    /// The folder whose router a verb opens. A folder with the model files is used as it is; the shipped router's own
+    /// folder (<c>models/router</c>, which holds only its card) means the shipped router in the model cache, built now
+    /// if no process built it before (progress on stderr, so that stdout keeps the verb's output).
+    /// </summary>
+    private static async Task<string> ModelFolderAsync(string given, CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(given, RouterModelCard.OnnxFileName)))
+        {
+            return given;
+        }
+
+        var cardPath = Path.Combine(given, RouterModelCard.CardFileName);
+        if (!File.Exists(cardPath))
+        {
+            throw new RouterModelException($"router model card not found: {cardPath}");
+        }
+
+        await using var services = ShippedRouterServices();
+        var shipped = services.GetRequiredService<ModelRegistry.ShippedRouterBuilder>();
+        if (RouterModelCard.Load(cardPath).VersionId != shipped.CommittedCard().VersionId)
+        {
+            throw new RouterModelException($"{given} holds a card but not its model files; only the shipped router's card is built on demand (router build-shipped)");
+        }
+
+        return await shipped.EnsureBuiltAsync(new Progress(Console.Error), cancellationToken);
     }
 
     /// <summary>The encoder as the build copies it beside the app (the defaults of <see cref="Pipeline.ModelOptions"/>).</summary>
@@ -329,7 +363,11 @@ internal static class RouterCommands
     };
 
     private static Option<string> ModelOption() =>
-        new("--model") { Description = "Folder holding the router: router.json with router.onnx (and cascade.bin for two stages).", Required = true };
+        new("--model")
+        {
+            Description = "Folder holding the router: router.json with router.onnx (and cascade.bin for two stages); models/router means the shipped router, built on first use.",
+            Required = true,
+        };
 
     private static Option<double> TargetPrecisionOption()
     {

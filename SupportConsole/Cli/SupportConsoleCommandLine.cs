@@ -12,7 +12,7 @@ public static class SupportConsoleCommandLine
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval", "db", "simulate", "reports"];
+    private static readonly HashSet<string> Verbs = ["router", "embedder", "retrieval", "tickets", "bench", "eval", "db", "simulate", "reports", "users", "privacy"];
 
     /// <summary>True when the arguments name a verb; anything else (such as --urls) is for the web host.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -32,6 +32,8 @@ public static class SupportConsoleCommandLine
             DatabaseCommands.Create(output, error),
             SimulateCommands.Simulate(output, error),
             SimulateCommands.Reports(output),
+            UserCommands.Create(output),
+            PrivacyCommands.Create(output, error),
         };
 
         var parse = root.Parse(args);

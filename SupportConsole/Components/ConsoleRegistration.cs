@@ -17,7 +17,6 @@ public static class ConsoleRegistration
         builder.Services.AddSingleton<GoldenSetWhatIf>();
         builder.Services.AddSingleton<PolicyAdmin>();
         builder.Services.AddSingleton<KnowledgeAdmin>();
-        builder.Services.AddSingleton<AccessAdmin>();
         builder.Services.AddSingleton<AuditQueries>();
         return builder;
     }

@@ -18,4 +18,18 @@ public static class DbExceptions
             other.GetType().GetProperty("SqlState")?.GetValue(other) as string == "23505",
         _ => false,
     };
+
+    /// <summary>
+    /// True when a transaction lost a race with another one and may simply be tried again: optimistic concurrency, SQLite
+    /// busy (5, 517 for a stale snapshot), PostgreSQL serialization failure (40001) or deadlock (40P01).
+    /// </summary>
+    public static bool IsConflict(Exception exception) => exception switch
+    {
+        DbUpdateConcurrencyException => true,
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 5 || sqlite.SqliteExtendedErrorCode == 517,
+        { } other when other.GetType().Name == "PostgresException" =>
+            other.GetType().GetProperty("SqlState")?.GetValue(other) is "40001" or "40P01",
+        { InnerException: { } inner } => IsConflict(inner),
+        _ => false,
+    };
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -6,7 +7,7 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Data;
 
 /// <summary>The app's database: tickets and their decisions, the tenant's knowledge and policy, operations and users.</summary>
-public class SupportConsoleDbContext : IdentityDbContext<AppUser>
+public class SupportConsoleDbContext : IdentityDbContext<AppUser>, IDataProtectionKeyContext
 {
     public SupportConsoleDbContext(DbContextOptions<SupportConsoleDbContext> options)
         : base(options)
@@ -77,6 +78,9 @@ public class SupportConsoleDbContext : IdentityDbContext<AppUser>
     public DbSet<CustomerBudget> CustomerBudgets => Set<CustomerBudget>();
 
     public DbSet<BudgetAlert> BudgetAlerts => Set<BudgetAlert>();
+
+    /// <summary>ASP.NET Core data-protection keys (cookies, antiforgery tokens): in the app's database, so every instance shares them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

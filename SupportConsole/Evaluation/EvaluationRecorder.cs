@@ -81,7 +81,7 @@ public sealed class EvaluationRecorder(
             outbox.Notify();
             if (run.EngagedKillSwitch)
             {
-                await killSwitch.SetAsync(true, $"job:{JobKinds.GoldenEvaluation}", $"evaluation run {run.Id}: {run.AlertReason}", CancellationToken.None);
+                await killSwitch.SetAsync(true, Identity.ConsoleActor.System($"job:{JobKinds.GoldenEvaluation}"), $"evaluation run {run.Id}: {run.AlertReason}", CancellationToken.None);
             }
         }
 

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 
@@ -22,49 +25,87 @@ public sealed class DemoAccountOptions
 
 public static class IdentityRegistration
 {
-    /// <summary>ASP.NET Core Identity on the app's database, cookie sign-in for people, role policies.</summary>
+    /// <summary>
+    /// ASP.NET Core Identity on the app's database, cookie sign-in for people with security-stamp checks on every request
+    /// and in every open circuit, role policies, and the data-protection keys in the database (<see cref="AddSupportConsoleAccounts"/>).
+    /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleIdentity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DemoAccountOptions>().BindConfiguration(DemoAccountOptions.SectionName);
+        builder.AddSupportConsoleAccounts();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        builder.Services.ConfigureApplicationCookie(options =>
-        {
-            options.LoginPath = "/account/login";
-            options.LogoutPath = "/account/logout";
-            options.ExpireTimeSpan = TimeSpan.FromHours(10);
-            options.SlidingExpiration = true;
-            options.Cookie.Name = "supportconsole";
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Events = new CookieAuthenticationEvents
+        builder.Services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<AccountSecurityOptions>>((options, security) =>
             {
+                options.LoginPath = "/account/login";
+                options.LogoutPath = "/account/logout";
+                options.ExpireTimeSpan = TimeSpan.FromHours(security.Value.SessionHours);
+                options.SlidingExpiration = true;
+                options.Cookie.Name = "supportconsole";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+
+                // Identity's events object validates the security stamp (OnValidatePrincipal): change it, never replace it.
                 // A signed-in user without the role gets a plain 403, not a redirect loop to the sign-in page.
-                OnRedirectToAccessDenied = context =>
+                options.Events.OnRedirectToAccessDenied = context =>
                 {
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
-                },
-            };
-        });
-        builder.Services.AddIdentityCore<AppUser>(options =>
-            {
-                options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = 10;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<SupportConsoleDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
+                };
+            });
+        builder.Services.AddOptions<SecurityStampValidatorOptions>()
+            .Configure<IOptions<AccountSecurityOptions>>((options, security) => options.ValidationInterval = security.Value.SessionCheckInterval);
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Agent, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Manager, p => p.RequireRole(Roles.Manager, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+        builder.Services.AddSingleton<SignInAttempts>();
+        builder.Services.AddScoped<ConsoleSignIn>();
+        builder.Services.AddRateLimiter(options => options.AddPolicy(SignInRateLimit.PolicyName, SignInRateLimit.Partition)
+            .OnRejected = SignInRateLimit.RejectAsync);
         builder.Services.AddScoped<DemoAccountSeeder>();
         return builder;
     }
+
+    /// <summary>
+    /// The user store (Identity core with roles on the app's database), the users and keys service, and the data-protection
+    /// keys in the database: what the web console and the <c>users</c> command line share.
+    /// </summary>
+    public static IHostApplicationBuilder AddSupportConsoleAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AccountSecurityOptions>()
+            .BindConfiguration(AccountSecurityOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Keys in the app's database, one application name: a cookie or antiforgery token from one instance (or from before
+        // a move to another machine or folder) is accepted by every other.
+        builder.Services.AddDataProtection()
+            .SetApplicationName(DataProtectionApplicationName)
+            .PersistKeysToDbContext<SupportConsoleDbContext>();
+        builder.Services.AddIdentityCore<AppUser>()
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<SupportConsoleDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.AddOptions<IdentityOptions>()
+            .Configure<IOptions<AccountSecurityOptions>>((options, security) =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedSignIns;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
+            });
+        builder.Services.AddSingleton<Administration.AccessAdmin>();
+        return builder;
+    }
+
+    public const string DataProtectionApplicationName = "SupportConsole";
 }
 
 /// <summary>Creates the roles and, on a database without users, one demo account per role.</summary>
@@ -84,13 +125,7 @@ public sealed class DemoAccountSeeder(
 
     public async Task SeedAsync()
     {
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
-            }
-        }
+        await EnsureRolesAsync(roles);
 
         if (!options.Value.Create || users.Users.Any())
         {
@@ -109,6 +144,18 @@ public sealed class DemoAccountSeeder(
             Check(await users.CreateAsync(user, password), email);
             Check(await users.AddToRolesAsync(user, Roles.Including(role)), email);
             logger.LogInformation("Created demo account {Email} ({Role})", email, role);
+        }
+    }
+
+    /// <summary>Creates the console's roles that do not exist yet.</summary>
+    public static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
+            }
         }
     }
 

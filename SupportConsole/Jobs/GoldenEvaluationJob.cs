@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using SupportConsole.Data.Entities;
 using SupportConsole.Evaluation;
 
@@ -19,10 +20,9 @@ public sealed class GoldenEvaluationJob(JobRunner runner, JobRunStore runs, Eval
         });
 
     [JobDisplayName("Golden-set evaluation (nightly)")]
-    public async Task RunScheduledAsync(CancellationToken cancellationToken)
+    public async Task RunScheduledAsync(PerformContext context, CancellationToken cancellationToken)
     {
-        var (run, created) = await runs.CreateAsync(JobKinds.GoldenEvaluation, JobScheduler.WorkKeyOf(JobKinds.GoldenEvaluation), "schedule", cancellationToken);
-        if (created)
+        if (await runs.ForScheduledExecutionAsync(JobKinds.GoldenEvaluation, context.BackgroundJob.Id, cancellationToken) is { } run)
         {
             await RunAsync(run.Id, cancellationToken);
         }

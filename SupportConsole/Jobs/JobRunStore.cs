@@ -113,33 +113,57 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
     /// </summary>
     public async Task<(JobRun Run, CancellationTokenSource Cancellation)?> StartAsync(Guid runId, CancellationToken hostToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(hostToken);
-        var run = await db.JobRuns.FirstOrDefaultAsync(r => r.Id == runId, hostToken);
-        if (run is null || run.State is JobRunState.Succeeded or JobRunState.Failed or JobRunState.Cancelled)
-        {
-            return null;
-        }
-
-        if (run.CancelRequested)
-        {
-            await EndAsync(runId, JobRunState.Cancelled, "cancelled before it started", null, CancellationToken.None);
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        run.State = JobRunState.Running;
-        run.StartedAt ??= now;
-        run.Attempts++;
-        run.Error = null;
-        run.ProgressMessage = "started";
-
-        // Work asked for from now on may see newer data than this run read: it gets a run of its own.
-        run.ActiveKey = null;
-        await db.SaveChangesAsync(hostToken);
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(hostToken);
-        _running[runId] = cancellation;
-        events.Publish(JobRunView.Of(run));
-        return (run, cancellation);
+        if (!_running.TryAdd(runId, cancellation))
+        {
+            // Its Hangfire job was fetched a second time while this process still runs it (it outlived the fetch timeout).
+            cancellation.Dispose();
+            logger.LogWarning("Job run {RunId} is already running in this process; the second execution does nothing", runId);
+            return null;
+        }
+
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(hostToken);
+            var run = await db.JobRuns.FirstOrDefaultAsync(r => r.Id == runId, hostToken);
+            if (run is null || run.State is JobRunState.Succeeded or JobRunState.Failed or JobRunState.Cancelled)
+            {
+                Forget(runId);
+                return null;
+            }
+
+            if (run.CancelRequested)
+            {
+                await EndAsync(runId, JobRunState.Cancelled, "cancelled before it started", null, CancellationToken.None);
+                return null;
+            }
+
+            var now = clock.GetUtcNow();
+            run.State = JobRunState.Running;
+            run.StartedAt ??= now;
+            run.Attempts++;
+            run.Error = null;
+            run.ProgressMessage = "started";
+
+            // Work asked for from now on may see newer data than this run read: it gets a run of its own.
+            run.ActiveKey = null;
+            await db.SaveChangesAsync(hostToken);
+            events.Publish(JobRunView.Of(run));
+            return (run, cancellation);
+        }
+        catch
+        {
+            Forget(runId);
+            throw;
+        }
+    }
+
+    private void Forget(Guid runId)
+    {
+        if (_running.TryRemove(runId, out var cancellation))
+        {
+            cancellation.Dispose();
+        }
     }
 
     /// <summary>Stores progress (0..1) and a message, and throws if a cancellation was requested (here or on another instance).</summary>
@@ -165,10 +189,7 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
     /// <summary>Ends a run: succeeded (with its result), failed (with why), cancelled; or back to queued for a retry.</summary>
     public async Task EndAsync(Guid runId, JobRunState state, string? message, object? result, CancellationToken cancellationToken)
     {
-        if (_running.TryRemove(runId, out var cancellation))
-        {
-            cancellation.Dispose();
-        }
+        Forget(runId);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var run = await db.JobRuns.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
@@ -266,8 +287,11 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
         return run is null ? null : JobRunView.Of(run);
     }
 
-    /// <summary>Runs left queued or running by a process that stopped (in-memory Hangfire storage forgets them).</summary>
-    public async Task<IReadOnlyList<JobRun>> UnfinishedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// At start-up of the only process on this database (the embedded default): the runs the last process left unfinished.
+    /// Those it was executing are shown as queued again; their Hangfire jobs are fetched again and finish them.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRun>> InterruptedAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var runs = await db.JobRuns.Where(r => r.State == JobRunState.Queued || r.State == JobRunState.Running).ToListAsync(cancellationToken);
@@ -278,8 +302,37 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("{Count} job runs were left unfinished and are queued again", runs.Count);
+        if (runs.Count > 0)
+        {
+            logger.LogInformation("{Count} job runs were left unfinished by the last process", runs.Count);
+        }
+
         return runs;
+    }
+
+    /// <summary>
+    /// The run one execution of a recurring job does: the run already made for this Hangfire job (its execution is
+    /// repeated after a crash), else a new one, or none when the same work is already waiting as a run of its own.
+    /// </summary>
+    public async Task<JobRunView?> ForScheduledExecutionAsync(string kind, string hangfireJobId, CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var earlier = await db.JobRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Kind == kind && r.HangfireJobId == hangfireJobId, cancellationToken);
+            if (earlier is not null)
+            {
+                return JobRunView.Of(earlier);
+            }
+        }
+
+        var (run, created) = await CreateAsync(kind, JobScheduler.WorkKeyOf(kind), "schedule", cancellationToken);
+        if (!created)
+        {
+            return null;
+        }
+
+        await SetHangfireJobIdAsync(run.Id, hangfireJobId, cancellationToken);
+        return run with { HangfireJobId = hangfireJobId };
     }
 
     private async Task<JobRunView?> FindQueuedAsync(string kind, string workKey, CancellationToken cancellationToken)

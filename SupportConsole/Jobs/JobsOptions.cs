@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SupportConsole.Jobs;
 
-/// <summary>Configuration section <c>Jobs</c>: the in-process Hangfire server and the schedules of the recurring jobs (cron, UTC).</summary>
+/// <summary>Configuration section <c>Jobs</c>: the in-process Hangfire server, its storage and the schedules of the recurring jobs (cron, UTC).</summary>
 public sealed class JobsOptions
 {
     public const string SectionName = "Jobs";
@@ -30,12 +30,23 @@ public sealed class JobsOptions
     [Required]
     public string OutboxSweepCron { get; set; } = "* * * * *";
 
-    /// <summary>At start-up, run a golden-set evaluation when the nightly one was missed (see <see cref="EvaluationCatchUpHours"/>).</summary>
-    public bool EvaluateOnStartIfMissed { get; set; } = true;
+    /// <summary>
+    /// SQLite job storage: how often an idle worker looks for a new job (the storage polls; an enqueue does not wake a
+    /// worker), so the longest a job waits to start on an idle server.
+    /// </summary>
+    [Range(0.05, 15)]
+    public double QueuePollSeconds { get; set; } = 0.5;
 
-    /// <summary>At start-up, run a golden-set evaluation if the last one is older than this (a nightly run was missed).</summary>
-    [Range(1, 24 * 30)]
-    public double EvaluationCatchUpHours { get; set; } = 26;
+    /// <summary>
+    /// SQLite job storage: a fetched job is given to another worker after this long, so it must outlast the longest job
+    /// (a retraining). A crashed process's jobs are not held that long: they are queued again at the next start.
+    /// </summary>
+    [Range(0.5, 72)]
+    public double FetchedJobTimeoutHours { get; set; } = 6;
+
+    /// <summary>How long succeeded and deleted jobs stay in the Hangfire dashboard (its history).</summary>
+    [Range(1, 90)]
+    public double JobHistoryDays { get; set; } = 7;
 }
 
 /// <summary>Configuration section <c>Evaluation</c>: the nightly golden-set run and when it raises an alert.</summary>

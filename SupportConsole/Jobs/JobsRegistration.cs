@@ -1,9 +1,9 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.Dashboard;
-using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
@@ -22,8 +22,8 @@ public static class JobsRegistration
     public const string DashboardPath = "/jobs";
 
     /// <summary>
-    /// Hangfire in this process (in-memory storage on the embedded default: outcomes live in the app's database), the
-    /// jobs and what they use, the recurring schedules and the start-up catch-up.
+    /// Hangfire in this process (on SQLite in its own file beside the app's database, on PostgreSQL in its schema), the
+    /// jobs and what they use, the recurring schedules and the start-up reconciliation of runs with Hangfire's queue.
     /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleJobs(this IHostApplicationBuilder builder)
     {
@@ -53,7 +53,10 @@ public static class JobsRegistration
         }
         else
         {
-            services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+            var runsServer = RunsServer(builder.Configuration);
+            services.AddSingleton(sp => EmbeddedJobStorage.Open(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ResolveDataDirectory(),
+                sp.GetRequiredService<IOptions<JobsOptions>>().Value, runsServer));
+            services.AddSingleton<JobStorage>(sp => sp.GetRequiredService<EmbeddedJobStorage>().Storage);
         }
 
         services.AddSingleton<JobActivator>(sp => new ScopedJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
@@ -66,7 +69,9 @@ public static class JobsRegistration
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
         });
-        if (builder.Configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.RunServer)}", true))
+        // Before the server: runs the last process left behind are reconciled with Hangfire's queue before any worker fetches.
+        services.AddHostedService<JobsStartup>();
+        if (RunsServer(builder.Configuration))
         {
             services.AddHangfireServer((sp, server) =>
             {
@@ -90,9 +95,15 @@ public static class JobsRegistration
         services.AddTransient<GoldenEvaluationJob>();
         services.AddTransient<RouterRetrainJob>();
         services.AddTransient<OutboxDeliveryJob>();
-        services.AddHostedService<JobsStartup>();
+
+        // Timing and exactly-once checks of the job server itself (bench jobs, the soak, tests).
+        services.AddSingleton<Operations.JobProbeRecorder>();
+        services.AddTransient<Operations.JobProbe>();
         return builder;
     }
+
+    private static bool RunsServer(IConfiguration configuration) =>
+        configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.RunServer)}", true);
 
     /// <summary>The engine-side services the jobs run (also used by the command line): evaluation, retraining, second opinions.</summary>
     public static IHostApplicationBuilder AddSupportConsoleOperations(this IHostApplicationBuilder builder)
@@ -160,18 +171,20 @@ public static class JobsRegistration
 }
 
 /// <summary>
-/// At start-up, after the database is ready: registers the recurring jobs under stable ids; because the embedded
-/// default keeps Hangfire's queue in memory, hands runs left unfinished by the last process back to Hangfire; and runs
-/// a golden-set evaluation if the nightly one was missed (several instances starting at once ask for the same run).
+/// At start-up, after the database is ready and before the job server fetches anything: registers the recurring jobs
+/// under stable ids (a schedule missed while the process was down fires once when it is back: Hangfire's misfire
+/// handling on durable storage), and on the embedded default, whose job file this process owns, reconciles the runs
+/// table with Hangfire's queue: a run the last process was executing is shown as queued again (its Hangfire job is
+/// fetched again and finishes it), and a run whose Hangfire job is missing or ended without finishing it (a crash
+/// between the two writes, a database from the in-memory days) is handed to Hangfire again.
 /// </summary>
 internal sealed class JobsStartup(
     IRecurringJobManager recurring,
     JobScheduler scheduler,
     JobRunStore runs,
     JobStorage storage,
-    IDbContextFactory<SupportConsoleDbContext> contexts,
+    IServiceProvider services,
     IOptions<JobsOptions> options,
-    TimeProvider clock,
     ILogger<JobsStartup> logger) : IHostedService
 {
     public const string KnowledgeReembedId = "kb-reembed-nightly";
@@ -179,35 +192,38 @@ internal sealed class JobsStartup(
     public const string RouterRetrainId = "router-retrain-weekly";
     public const string OutboxSweepId = "outbox-sweep";
 
+    private static readonly string[] EndedStates = [SucceededState.StateName, DeletedState.StateName, FailedState.StateName];
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
-        recurring.AddOrUpdate<KnowledgeReembedJob>(KnowledgeReembedId, j => j.RunScheduledAsync(CancellationToken.None), settings.KnowledgeReembedCron, utc);
-        recurring.AddOrUpdate<GoldenEvaluationJob>(GoldenEvaluationId, j => j.RunScheduledAsync(CancellationToken.None), settings.GoldenEvaluationCron, utc);
-        recurring.AddOrUpdate<RouterRetrainJob>(RouterRetrainId, j => j.RunScheduledAsync(CancellationToken.None), settings.RouterRetrainCron, utc);
+        recurring.AddOrUpdate<KnowledgeReembedJob>(KnowledgeReembedId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.KnowledgeReembedCron, utc);
+        recurring.AddOrUpdate<GoldenEvaluationJob>(GoldenEvaluationId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.GoldenEvaluationCron, utc);
+        recurring.AddOrUpdate<RouterRetrainJob>(RouterRetrainId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.RouterRetrainCron, utc);
         recurring.AddOrUpdate<OutboxDeliveryJob>(OutboxSweepId, j => j.RunAsync(CancellationToken.None), settings.OutboxSweepCron, utc);
 
-        // Durable storage (PostgreSQL) still has its queue after a restart; in-memory storage does not.
-        if (storage is InMemoryStorage)
-        {
-            foreach (var run in await runs.UnfinishedAsync(cancellationToken))
-            {
-                await scheduler.RequeueAsync(run, cancellationToken);
-            }
-        }
-
-        if (!settings.EvaluateOnStartIfMissed)
+        if (services.GetService<EmbeddedJobStorage>() is not { IsOwner: true } embedded)
         {
             return;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var last = await db.EvaluationRuns.OrderByDescending(r => r.FinishedAt).Select(r => (DateTimeOffset?)r.FinishedAt).FirstOrDefaultAsync(cancellationToken);
-        if (last is null || clock.GetUtcNow() - last > TimeSpan.FromHours(settings.EvaluationCatchUpHours))
+        var cleanup = embedded.Cleanup;
+        if (cleanup.FetchedJobs + cleanup.Locks + cleanup.Servers > 0)
         {
-            logger.LogInformation("No golden-set evaluation since {Last}; running one now", last?.ToString("u") ?? "ever");
-            await scheduler.EnqueueAsync(JobKinds.GoldenEvaluation, "startup", cancellationToken);
+            logger.LogInformation("The last process left {Jobs} fetched jobs (queued again), {Locks} locks and {Servers} server records (removed)",
+                cleanup.FetchedJobs, cleanup.Locks, cleanup.Servers);
+        }
+
+        using var connection = storage.GetConnection();
+        foreach (var run in await runs.InterruptedAsync(cancellationToken))
+        {
+            var job = run.HangfireJobId is { } id ? connection.GetJobData(id) : null;
+            if (job is null || EndedStates.Contains(job.State))
+            {
+                logger.LogInformation("Job run {RunId} ({Kind}) has no Hangfire job to finish it; queued again", run.Id, run.Kind);
+                await scheduler.RequeueAsync(run, cancellationToken);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Server;
 using SupportConsole.Data.Entities;
 using SupportConsole.Pipeline;
 
@@ -18,10 +19,9 @@ public sealed class KnowledgeReembedJob(JobRunner runner, JobRunStore runs, Know
         });
 
     [JobDisplayName("Re-embed the knowledge base (nightly)")]
-    public async Task RunScheduledAsync(CancellationToken cancellationToken)
+    public async Task RunScheduledAsync(PerformContext context, CancellationToken cancellationToken)
     {
-        var (run, created) = await runs.CreateAsync(JobKinds.KnowledgeReembed, JobScheduler.WorkKeyOf(JobKinds.KnowledgeReembed), "schedule", cancellationToken);
-        if (created)
+        if (await runs.ForScheduledExecutionAsync(JobKinds.KnowledgeReembed, context.BackgroundJob.Id, cancellationToken) is { } run)
         {
             await RunAsync(run.Id, cancellationToken);
         }

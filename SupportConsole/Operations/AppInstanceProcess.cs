@@ -40,9 +40,21 @@ public sealed class AppInstanceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an instance and waits until <c>/health</c> answers.</summary>
+    /// <summary>True when any line the instance printed (of the last few hundred kept) contains <paramref name="text"/>.</summary>
+    public bool Printed(string text)
+    {
+        lock (_output)
+        {
+            return _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Starts an instance and waits until <c>/health</c> answers. <paramref name="customize"/> may change how it is
+    /// started (run it under an observer, take variables away) after the environment is set.
+    /// </summary>
     public static async Task<AppInstanceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<ProcessStartInfo>? customize = null)
     {
         var assembly = typeof(AppInstanceProcess).Assembly.Location;
         var port = FreePort();
@@ -60,6 +72,7 @@ public sealed class AppInstanceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        customize?.Invoke(start);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         var instance = new AppInstanceProcess(process, new Uri($"http://127.0.0.1:{port}"), name);
         process.OutputDataReceived += (_, e) => instance.Keep(e.Data);
@@ -108,6 +121,20 @@ public sealed class AppInstanceProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: false);
             _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>Waits for the process to end by itself; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -47,7 +47,6 @@ public static class ClusterIngestBenchmark
                     ["ConnectionStrings__SupportConsole"] = database,
                     ["SUPPORTCONSOLE_DATA_DIR"] = Path.Combine(state, $"instance-{i + 1}"),
                     ["Api__BootstrapKeys__0"] = key,
-                    ["Jobs__EvaluateOnStartIfMissed"] = "false",
                 }, TimeSpan.FromSeconds(180), cancellationToken));
             }
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
 using SupportConsole.Api;
@@ -35,67 +33,45 @@ public static class IngestBenchmark
     public static async Task<IngestBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int tickets, int concurrency, int warmup, TimeSpan limit,
         CancellationToken cancellationToken)
     {
-        var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
-        var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        await using var instance = await TemporaryInstance.StartAsync(new Dictionary<string, string?>(), cancellationToken);
+        var app = instance.App;
+        // A key an admin created (hashed in the database), as a real integration sends, not a bootstrap key.
+        var (created, key) = await app.Services.GetRequiredService<AccessAdmin>()
+            .CreateKeyAsync("ingest benchmark", [ApiScopes.TicketsWrite], Identity.ConsoleActor.System("bench"), cancellationToken);
+        if (key is null)
         {
-            builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
-            builder.Logging.ClearProviders();
-            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        });
-        try
-        {
-            await app.StartAsync(cancellationToken);
-
-            // A key an admin created (hashed in the database), as a real integration sends, not a bootstrap key.
-            var (created, key) = await app.Services.GetRequiredService<AccessAdmin>()
-                .CreateKeyAsync("ingest benchmark", [ApiScopes.TicketsWrite], "bench", cancellationToken);
-            if (key is null)
-            {
-                throw new InvalidOperationException($"could not create the benchmark's API key: {created.Message}");
-            }
-
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(address) };
-            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
-
-            // Warm up (JIT tiers, connection pool, caches) at the same concurrency; these tickets use another channel
-            // and are not counted. What is measured after is the sustained rate, not the start-up.
-            var warmupNext = -1;
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                while (Interlocked.Increment(ref warmupNext) is var i && i < warmup)
-                {
-                    using var response = await http.PostAsJsonAsync("/api/v1/tickets", IngestLoad.Ticket("warmup", i, texts), cancellationToken);
-                }
-            }));
-
-            var writer = app.Services.GetRequiredService<GroupCommitWriter>();
-            var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
-
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var cost = ProcessCost.Start();
-            var load = await IngestLoad.RunAsync(_ => http, Channel, texts, tickets, concurrency, limit, cancellationToken);
-            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
-            var spent = cost.Stop(load.Sent);
-            var (commits, writes) = (writer.Commits - commitsBefore, writer.Writes - writesBefore);
-
-            await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
-            var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
-            var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
-            return new IngestBenchmarkReport(warmup, load.Sent, load.Accepted, load.Failed, stored, decided, load.Accepted - stored, concurrency,
-                Math.Round(load.Seconds, 2), Math.Round(load.Sent / load.Seconds, 1), Math.Round(cpuMs / load.Sent, 3),
-                Math.Round(cpuMs / 1000 / load.Seconds, 2), spent, Math.Round(commits == 0 ? 0 : (double)writes / commits, 2), load.LatencyMs);
+            throw new InvalidOperationException($"could not create the benchmark's API key: {created.Message}");
         }
-        finally
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = instance.Address };
+        http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, key);
+
+        // Warm up (JIT tiers, connection pool, caches) at the same concurrency; these tickets use another channel
+        // and are not counted. What is measured after is the sustained rate, not the start-up.
+        var warmupNext = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(state))
+            while (Interlocked.Increment(ref warmupNext) is var i && i < warmup)
             {
-                Directory.Delete(state, recursive: true);
+                using var response = await http.PostAsJsonAsync("/api/v1/tickets", IngestLoad.Ticket("warmup", i, texts), cancellationToken);
             }
-        }
+        }));
+
+        var writer = app.Services.GetRequiredService<GroupCommitWriter>();
+        var (commitsBefore, writesBefore) = (writer.Commits, writer.Writes);
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cost = ProcessCost.Start();
+        var load = await IngestLoad.RunAsync(_ => http, Channel, texts, tickets, concurrency, limit, cancellationToken);
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
+        var spent = cost.Stop(load.Sent);
+        var (commits, writes) = (writer.Commits - commitsBefore, writer.Writes - writesBefore);
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<SupportConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
+        var stored = await db.Tickets.CountAsync(t => t.Channel == Channel, cancellationToken);
+        var decided = await db.Decisions.CountAsync(d => db.Tickets.Any(t => t.Id == d.TicketId && t.Channel == Channel), cancellationToken);
+        return new IngestBenchmarkReport(warmup, load.Sent, load.Accepted, load.Failed, stored, decided, load.Accepted - stored, concurrency,
+            Math.Round(load.Seconds, 2), Math.Round(load.Sent / load.Seconds, 1), Math.Round(cpuMs / load.Sent, 3),
+            Math.Round(cpuMs / 1000 / load.Seconds, 2), spent, Math.Round(commits == 0 ? 0 : (double)writes / commits, 2), load.LatencyMs);
     }
 }

@@ -78,6 +78,10 @@ public sealed class OutboxDispatcher(
                 }
 
                 await transaction.CommitAsync(cancellationToken);
+
+                // The one line a delivery writes at information level (HttpClient's own lines are at warning and above only).
+                logger.LogInformation("Delivered {Kind} message {MessageId} to {Destination} on attempt {Attempt}", message.Kind, message.Id,
+                    webhook.GetLeftPart(UriPartial.Authority), attempts + 1);
             }
             else
             {

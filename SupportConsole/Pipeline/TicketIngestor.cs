@@ -41,6 +41,13 @@ public sealed class IngestOptions
 
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int MaxBodyCharacters { get; set; } = 20_000;
+
+    /// <summary>A <c>receivedAt</c> before this is a client's bug (an unset date, seconds read as milliseconds), not a ticket.</summary>
+    public DateTimeOffset EarliestReceivedAt { get; set; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>How far a channel's clock may run ahead of ours.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 24 * 7)]
+    public double MaxClockAheadHours { get; set; } = 24;
 }
 
 /// <summary>
@@ -71,11 +78,12 @@ public sealed partial class TicketIngestor(
             errors.Add(new("channel", "must be lower-case letters, digits or dashes (e.g. email, chat, api)"));
         }
 
-        if (ticket.CustomerId is { } customer && customer.Any(char.IsControl))
-        {
-            errors.Add(new("customerId", "must not contain control characters"));
-        }
-
+        // Identifiers end up in URLs, CSV cells, logs and headers: no control characters, line separators or broken text.
+        Identifier(errors, "externalId", ticket.ExternalId);
+        Identifier(errors, "customerId", ticket.CustomerId);
+        Identifier(errors, "channel", ticket.Channel);
+        Text(errors, "subject", ticket.Subject);
+        Text(errors, "body", ticket.Body);
         if (ticket.Subject is { Length: > MaxSubjectLength })
         {
             errors.Add(new("subject", $"must be at most {MaxSubjectLength} characters"));
@@ -90,9 +98,13 @@ public sealed partial class TicketIngestor(
             errors.Add(new("body", $"must be at most {options.Value.MaxBodyCharacters} characters"));
         }
 
-        if (ticket.ReceivedAt is { } received && received > clock.GetUtcNow().AddDays(1))
+        if (ticket.ReceivedAt is { } received && received > clock.GetUtcNow().AddHours(options.Value.MaxClockAheadHours))
         {
-            errors.Add(new("receivedAt", "is in the future"));
+            errors.Add(new("receivedAt", $"is more than {options.Value.MaxClockAheadHours:0.#} hours in the future"));
+        }
+        else if (ticket.ReceivedAt is { } early && early < options.Value.EarliestReceivedAt)
+        {
+            errors.Add(new("receivedAt", $"is before {options.Value.EarliestReceivedAt:yyyy-MM-dd}"));
         }
 
         return errors;
@@ -176,6 +188,42 @@ public sealed partial class TicketIngestor(
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static void Identifier(List<IngestValidationError> errors, string field, string? value)
+    {
+        if (value is not null && (value.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029') || !IsWellFormed(value)))
+        {
+            errors.Add(new(field, "must not contain control characters, line separators or unpaired surrogates"));
+        }
+    }
+
+    private static void Text(List<IngestValidationError> errors, string field, string? value)
+    {
+        if (value is not null && (value.Contains('\0') || !IsWellFormed(value)))
+        {
+            errors.Add(new(field, "must not contain NUL characters or unpaired surrogates"));
+        }
+    }
+
+    /// <summary>Valid UTF-16: every surrogate is one half of a pair (what UTF-8 and PostgreSQL can store). Vectorised when there is none.</summary>
+    private static bool IsWellFormed(string value)
+    {
+        var span = value.AsSpan();
+        for (var i = span.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < span.Length; i++)
+        {
+            if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(span[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // \z, not $: "$" also matches before a final line break ("email\n").
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,31}\z")]
     private static partial Regex ChannelPattern();
 }

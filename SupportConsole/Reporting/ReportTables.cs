@@ -6,11 +6,14 @@ namespace SupportConsole.Reporting;
 /// <summary>A table of a dashboard as CSV: a header and rows of already formatted cells.</summary>
 public sealed record CsvTable(string Name, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows)
 {
-    /// <summary>RFC 4180: comma-separated, CRLF line ends, a field with a comma, quote or line break quoted, quotes doubled.</summary>
+    /// <summary>
+    /// RFC 4180: comma-separated, CRLF line ends, a field with a comma, quote or line break quoted, quotes doubled. Every cell
+    /// is made safe for spreadsheets first (<see cref="Neutralise"/>).
+    /// </summary>
     public string ToCsv()
     {
         var csv = new StringBuilder();
-        void Line(IEnumerable<string> cells) => csv.AppendJoin(',', cells.Select(Quote)).Append("\r\n");
+        void Line(IEnumerable<string> cells) => csv.AppendJoin(',', cells.Select(cell => Quote(Neutralise(cell)))).Append("\r\n");
         Line(Header);
         foreach (var row in Rows)
         {
@@ -22,6 +25,17 @@ public sealed record CsvTable(string Name, IReadOnlyList<string> Header, IReadOn
 
     public static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage return: ticket text such
+    /// as <c>=HYPERLINK(...)</c> or <c>+cmd|...</c>) gets a leading apostrophe and is shown as the text it is. Plain
+    /// numbers, negative ones included, stay numbers.
+    /// </summary>
+    public static string Neutralise(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !IsPlainNumber(value) ? "'" + value : value;
+
+    private static bool IsPlainNumber(string value) =>
+        double.TryParse(value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out _);
 }
 
 /// <summary>Every table of the dashboards, by name, as the CSV exports serve them (same filters as the page).</summary>
@@ -118,7 +132,9 @@ public sealed class ReportTables(CostReports reports)
         null => string.Empty,
         DateOnly day => day.ToString(ReportFilter.DateFormat, CultureInfo.InvariantCulture),
         DateTimeOffset at => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-        double d => Math.Round(d, 6).ToString(CultureInfo.InvariantCulture),
+        // Fractions at most six significant digits (ids and counts stay exact).
+        double d => Money.Csv((decimal)d),
+        decimal m => Money.Csv(m),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,

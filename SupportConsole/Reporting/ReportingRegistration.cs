@@ -33,6 +33,7 @@ public static class ReportingRegistration
         services.AddSingleton<CostRollups>();
         services.AddSingleton<RollupRebuilder>();
         services.AddSingleton<CostReports>();
+        services.AddSingleton<TimelineEvents>();
         services.AddSingleton<ReportTables>();
         services.AddSingleton<BudgetAdmin>();
 

@@ -71,12 +71,5 @@ public abstract class ReportPageBase : ComponentBase
     protected string CsvHref(string table, string? extraQuery = null) =>
         $"/api/v1/reports/{table}.csv?{Filter.ToQuery()}&granularity={Granularity.ToString().ToLowerInvariant()}{extraQuery}";
 
-    protected static string PeriodLabel(DateOnly start, Granularity granularity) => granularity switch
-    {
-        Granularity.Month => start.ToString("MMM yyyy", System.Globalization.CultureInfo.InvariantCulture),
-        Granularity.Week => start.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
-        _ => start.ToString("d MMM", System.Globalization.CultureInfo.InvariantCulture),
-    };
-
     protected static string Percent(double? share) => share is { } s ? s.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "–";
 }
