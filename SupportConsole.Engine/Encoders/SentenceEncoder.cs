@@ -30,6 +30,13 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
     private readonly string[] _inputNames = [InputIds, AttentionMask, TokenTypeIds];
     private readonly string[] _outputNames = [HiddenState];
 
+    /// <summary>
+    /// The last single text this thread embedded: a ticket's pipeline embeds its text for the router's stage 2 and again
+    /// for retrieval, one right after the other on the same thread; the second call is a copy.
+    /// </summary>
+    [ThreadStatic]
+    private static LastEmbedding? _last;
+
     private SentenceEncoder(InferenceSession session, BertTokenizer tokenizer, int dimensions, string versionId, EncoderPackage package,
         string modelSha256, StaticTokenTable staticTable)
     {
@@ -104,6 +111,11 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
             throw new ArgumentException("text is null", nameof(texts));
         }
 
+        if (texts.Count == 1 && _last is { } last && ReferenceEquals(last.Encoder, this) && string.Equals(last.Text, texts[0], StringComparison.Ordinal))
+        {
+            return [.. last.Vector];
+        }
+
         var tokens = new long[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
         {
@@ -118,6 +130,11 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
             {
                 pooled.AsSpan(r * Dimensions, Dimensions).CopyTo(result.AsSpan(run[r] * Dimensions, Dimensions));
             }
+        }
+
+        if (texts.Count == 1)
+        {
+            _last = new LastEmbedding(this, texts[0], [.. result]);
         }
 
         return result;
@@ -217,4 +234,6 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
 
         return output.Dimensions[2];
     }
+
+    private sealed record LastEmbedding(SentenceEncoder Encoder, string Text, float[] Vector);
 }

@@ -32,7 +32,7 @@ public static class EngineRegistration
 
         // For pages that only need the active router's labels or a prediction; the pipeline resolves a version per ticket.
         services.AddSingleton<IIntentRouter, ModelRegistry.ActiveIntentRouter>();
-        // Retrieval embeds with the router's encoder (decision 016: recall@3 dense 0.717 -> 0.920 over the word vectors).
+        // Retrieval embeds with the router's encoder (decision 017: recall@3 dense 0.717 -> 0.920 over the word vectors).
         services.AddSingleton<ITextEmbedder>(sp => sp.GetRequiredService<ModelRegistry.EncoderProvider>().Encoder);
         services.AddSingleton<ICloudDrafter>(sp => CreateCloudDrafter(sp.GetRequiredService<IOptions<CloudModelOptions>>().Value));
         services.AddSingleton<KnowledgeIndexProvider>();
