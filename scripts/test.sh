@@ -14,6 +14,12 @@ SUPPORTCONSOLE_TEST_POSTGRES="$(./scripts/test-postgres.sh start "$pg_dir")"
 export SUPPORTCONSOLE_TEST_POSTGRES
 
 dotnet build SupportConsole.sln -c Release
+
+# The shipped router is built from its committed card once (first start does the same), into the model cache every
+# test and child process shares; a second run of the suite finds it there.
+export Models__CacheDirectory="${Models__CacheDirectory:-$PWD/var/test-model-cache}"
+echo "== shipped router (built once into $Models__CacheDirectory)"
+dotnet SupportConsole/bin/Release/net10.0/SupportConsole.dll router build-shipped
 echo "== all tests (SQLite; the multi-instance tests on PostgreSQL)"
 dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal"
 

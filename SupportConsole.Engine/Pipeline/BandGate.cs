@@ -53,13 +53,25 @@ public static class BandGate
         reasons.Add(new("policy", $"intent {route.Intent}: policy band {policy.Band.ToString().ToLowerInvariant()}"
             + (input.Policy is null ? " (no policy configured, default)" : string.Empty)));
 
+        if (route.OutOfScopeScore is { } outOfScope)
+        {
+            // Which stage decided and how foreign the ticket looked: kept with every decision, so it explains itself.
+            reasons.Add(new($"router-stage-{route.Stage}", (route.Stage == 1
+                ? "stage 1 (n-gram router) decided alone"
+                : "stage 2 (pretrained encoder) decided")
+                + $"; out-of-scope score {outOfScope.ToString("0.000", CultureInfo.InvariantCulture)}"
+                + (route.OutOfScope ? " (looks like none of the intent's training tickets)" : string.Empty)));
+        }
+
         var band = policy.Band;
         if (band == Band.Auto)
         {
             if (!route.Certified)
             {
                 band = Band.Suggest;
-                reasons.Add(new("not-certified", input.CertificationThreshold is { } t
+                reasons.Add(route.OutOfScope
+                    ? new("out-of-scope", $"the ticket looks like none of the training tickets of intent {route.Intent}")
+                    : new("not-certified", input.CertificationThreshold is { } t
                     ? $"confidence {confidence} is under the intent's certification threshold {t:0.000}"
                     : $"the router does not certify intent {route.Intent}"));
             }

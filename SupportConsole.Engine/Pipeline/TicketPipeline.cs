@@ -58,13 +58,14 @@ public sealed class TicketPipeline(
         using (var span = Telemetry.StartActivity(Stages.Route))
         {
             var clock = StageClock.Start();
-            route = router.Route(text);
-
-            // Certification at the tenant's chosen precision target, which may be stricter than the card's own.
-            certification = router.Card.CertificationFor(policy.Gate.TargetPrecision);
-            var intentIndex = IndexOf(router.Card.Labels, route.Intent);
-            route = route with { Certified = certification.IsCertified(intentIndex, route.Confidence) };
-            span?.SetTag("intent", route.Intent).SetTag("confidence", route.Confidence).SetTag("certified", route.Certified);
+            // Certification at the tenant's chosen precision target, which may be stricter than the card's own; a cascade
+            // also decides at that target whether stage 1 may answer alone.
+            route = router.Route([text], policy.Gate.TargetPrecision)[0];
+            certification = route.Stage == 2 && router.Card.Cascade is { } cascade
+                ? cascade.CertificationFor(policy.Gate.TargetPrecision)
+                : router.Card.CertificationFor(policy.Gate.TargetPrecision);
+            span?.SetTag("intent", route.Intent).SetTag("confidence", route.Confidence).SetTag("certified", route.Certified)
+                .SetTag("stage", route.Stage).SetTag("out_of_scope", route.OutOfScopeScore);
             receipts.Add(Local(Stages.Route, "intent-router", router.Card.VersionId, inputTokens, 0, clock));
         }
 
@@ -188,19 +189,6 @@ public sealed class TicketPipeline(
             Gate = gate,
             Receipts = receipts,
         };
-    }
-
-    private static int IndexOf(IReadOnlyList<string> labels, string label)
-    {
-        for (var i = 0; i < labels.Count; i++)
-        {
-            if (labels[i] == label)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"the router predicted '{label}', which its card does not list");
     }
 
     private StageReceipt Local(string stage, string model, string? version, int inputTokens, int outputTokens, StageClock clock)

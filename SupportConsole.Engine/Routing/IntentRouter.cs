@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SupportConsole.Engine.Routing.Calibration;
 using SupportConsole.Engine.Routing.Onnx;
 
 namespace SupportConsole.Engine.Routing;
@@ -10,7 +11,23 @@ namespace SupportConsole.Engine.Routing;
 public sealed record IntentScore(string Intent, double P);
 
 /// <summary>The router's answer for one ticket.</summary>
-public sealed record RoutePrediction(string Intent, double Confidence, bool Certified, IReadOnlyList<IntentScore> Top);
+public sealed record RoutePrediction(string Intent, double Confidence, bool Certified, IReadOnlyList<IntentScore> Top)
+{
+    /// <summary>1: stage 1 (n-gram lookups) decided alone; 2: the encoder stage decided.</summary>
+    public int Stage { get; init; } = 1;
+
+    /// <summary>
+    /// The deciding stage's out-of-scope score, 1 - the similarity to the predicted intent's nearest training ticket
+    /// (0 = a training ticket, 1 and above = nothing alike); null when the router has no such check.
+    /// </summary>
+    public double? OutOfScopeScore { get; init; }
+
+    /// <summary>The deciding stage's out-of-scope check failed: the ticket looks like none of its intent's training tickets.</summary>
+    public bool OutOfScope { get; init; }
+
+    /// <summary>The certification threshold on <see cref="Confidence"/> that applied (null: the intent is never certified).</summary>
+    public double? Threshold { get; init; }
+}
 
 /// <summary>Routes ticket text to an intent with a calibrated confidence and a certification verdict.</summary>
 public interface IIntentRouter
@@ -20,6 +37,13 @@ public interface IIntentRouter
     RoutePrediction Route(string text);
 
     IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts);
+
+    /// <summary>
+    /// Routes and certifies at <paramref name="targetPrecision"/> (the card's rule for it, see
+    /// <see cref="RouterModelCard.CertificationFor"/>); when <paramref name="probabilities"/> is given it is filled with the
+    /// deciding stage's calibrated probabilities, rows x labels.
+    /// </summary>
+    IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts, double targetPrecision, float[]? probabilities = null);
 
     /// <summary>Calibrated probabilities, rows x labels, in the order of <see cref="RouterModelCard.Labels"/>.</summary>
     float[] Probabilities(IReadOnlyList<string> texts);
@@ -99,14 +123,21 @@ public sealed class OnnxIntentRouter : IIntentRouter, IDisposable
 
     public RoutePrediction Route(string text) => Route([text])[0];
 
-    public IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts)
+    public IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts) => Route(texts, Card.Certification.TargetPrecision);
+
+    public IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts, double targetPrecision, float[]? probabilities = null)
     {
-        var probabilities = Probabilities(texts);
+        var computed = Probabilities(texts);
+        if (probabilities is not null)
+        {
+            computed.CopyTo(probabilities, 0);
+        }
+        var rule = Card.CertificationFor(targetPrecision);
         var labels = Card.Labels.Count;
         var predictions = new RoutePrediction[texts.Count];
         for (var i = 0; i < texts.Count; i++)
         {
-            predictions[i] = ToPrediction(probabilities.AsSpan(i * labels, labels));
+            predictions[i] = ToPrediction(computed.AsSpan(i * labels, labels), rule);
         }
 
         return predictions;
@@ -135,7 +166,12 @@ public sealed class OnnxIntentRouter : IIntentRouter, IDisposable
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    public RoutePrediction ToPrediction(ReadOnlySpan<float> probabilities)
+    public RoutePrediction ToPrediction(ReadOnlySpan<float> probabilities) => ToPrediction(probabilities, Card.Certification);
+
+    /// <summary>The prediction for one row of probabilities, certified by <paramref name="rule"/> (without an out-of-scope check).</summary>
+    public RoutePrediction ToPrediction(ReadOnlySpan<float> probabilities, CertificationRule rule) => Predict(Card.Labels, probabilities, rule);
+
+    internal static RoutePrediction Predict(IReadOnlyList<string> labels, ReadOnlySpan<float> probabilities, CertificationRule rule)
     {
         var best = TensorPrimitives.IndexOfMax(probabilities);
         var top = new List<IntentScore>(TopCount);
@@ -152,11 +188,11 @@ public sealed class OnnxIntentRouter : IIntentRouter, IDisposable
             }
 
             taken[index] = true;
-            top.Add(new IntentScore(Card.Labels[index], probabilities[index]));
+            top.Add(new IntentScore(labels[index], probabilities[index]));
         }
 
         var confidence = probabilities[best];
-        return new RoutePrediction(Card.Labels[best], confidence, Card.Certification.IsCertified(best, confidence), top);
+        return new RoutePrediction(labels[best], confidence, rule.IsCertified(best, confidence), top) { Threshold = rule.Intents[best].Threshold };
     }
 
     public void Dispose()

@@ -30,6 +30,10 @@ public static class LabelledTicketCsv
         return Read(reader, path, requireCategory);
     }
 
+    /// <summary>The texts of a CSV with a <c>text</c> column and, when it has one, their <c>kind</c>.</summary>
+    public static IReadOnlyList<(string Text, string? Kind)> ReadTexts(string path) =>
+        [.. Read(path, requireCategory: false).Select(r => (r.Text, r.Columns.GetValueOrDefault("kind")))];
+
     public static IReadOnlyList<LabelledText> Read(TextReader reader, string source, bool requireCategory)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)

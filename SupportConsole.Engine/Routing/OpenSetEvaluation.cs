@@ -16,6 +16,14 @@ public sealed record OpenSetResult
     public double OutOfScopeCertifiedRate { get; init; }
 
     public double OutOfScopeMeanConfidence { get; init; }
+
+    /// <summary>Share of unknown-intent tickets the deciding stage's out-of-scope check flagged.</summary>
+    public double OutOfScopeFlagged { get; init; }
+
+    /// <summary>Share of unknown-intent tickets certified by stage 1 alone.</summary>
+    public double OutOfScopeStageOneCertified { get; init; }
+
+    public string? ModelVersion { get; init; }
 }
 
 /// <summary>
@@ -24,8 +32,10 @@ public sealed record OpenSetResult
 /// </summary>
 public static class OpenSetEvaluation
 {
+    /// <param name="trainer">Trains the router on the reduced rows into the given folder and loads it; null trains stage 1 alone.</param>
     public static OpenSetResult Run(IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText> test, int leaveOut,
-        RouterTrainingSettings settings, IProgress<string>? progress, CancellationToken cancellationToken)
+        RouterTrainingSettings settings, IProgress<string>? progress, CancellationToken cancellationToken,
+        Func<IReadOnlyList<LabelledText>, string, (IIntentRouter Router, string Directory)>? trainer = null)
     {
         var intents = train.Select(t => t.Category!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (leaveOut < 1 || leaveOut > intents.Count - 2)
@@ -36,14 +46,17 @@ public static class OpenSetEvaluation
         var random = new Random(settings.Seed);
         var leftOut = intents.OrderBy(_ => random.Next()).Take(leaveOut).Order(StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         progress?.Report($"leaving out {leaveOut} intents: {string.Join(", ", leftOut)}");
-        var trained = new RouterTrainer(settings, progress)
-            .Train([.. train.Where(t => !leftOut.Contains(t.Category!))], "open-set training split", cancellationToken);
-
+        IReadOnlyList<LabelledText> kept = [.. train.Where(t => !leftOut.Contains(t.Category!))];
         var folder = Path.Combine(Path.GetTempPath(), $"supportconsole-open-set-{Guid.NewGuid():N}");
+        trainer ??= (rows, directory) =>
+        {
+            new RouterTrainer(settings, progress).Train(rows, "open-set training split", cancellationToken).WriteTo(directory);
+            return (OnnxIntentRouter.Load(directory), directory);
+        };
         try
         {
-            trained.WriteTo(folder);
-            using var router = OnnxIntentRouter.Load(folder);
+            var (router, _) = trainer(kept, folder);
+            using var disposeRouter = router as IDisposable;
             var inScope = RouterEvaluator.Evaluate(router, [.. test.Where(t => !leftOut.Contains(t.Category!))], "in-scope test rows");
             var outOfScope = router.Route([.. test.Where(t => leftOut.Contains(t.Category!)).Select(t => t.Text)]);
             return new OpenSetResult
@@ -53,6 +66,9 @@ public static class OpenSetEvaluation
                 OutOfScopeTickets = outOfScope.Count,
                 OutOfScopeCertifiedRate = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.Certified) / (double)outOfScope.Count,
                 OutOfScopeMeanConfidence = outOfScope.Count == 0 ? 0 : outOfScope.Average(p => p.Confidence),
+                OutOfScopeFlagged = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.OutOfScope) / (double)outOfScope.Count,
+                OutOfScopeStageOneCertified = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.Certified && p.Stage == 1) / (double)outOfScope.Count,
+                ModelVersion = router.Card.VersionId,
             };
         }
         finally

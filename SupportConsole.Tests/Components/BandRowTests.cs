@@ -14,7 +14,8 @@ public sealed class BandRowTests : MudTestContext
     [Fact]
     public void MovingTheAutoThresholdUpdatesTheGoldenSetNumbers()
     {
-        using var router = OnnxIntentRouter.Load(RepositoryPaths.ShippedRouter);
+        var router = TestModels.LoadShippedRouter();
+        using var dispose = router as IDisposable;
         var whatIfs = new GoldenSetWhatIf(router, Options.Create(new DatabaseOptions
         {
             TenantDirectory = Path.Combine(RepositoryPaths.Root, "data", "tenant"),

@@ -172,19 +172,6 @@ public sealed class EmbedderTests : IDisposable
         Assert.Contains("not valid JSON", Assert.Throws<DataFileException>(() => WordVectors.ReadWink(_directory.File("broken.json"), 10)).Message);
     }
 
-    [Fact]
-    public void ShippedEmbedderLoadsAndStaysSmall()
-    {
-        var directory = Path.Combine(RepositoryPaths.Root, "models", "embedder");
-        using var embedder = OnnxTextEmbedder.Load(directory);
-
-        Assert.Equal(100, embedder.Dimensions);
-        Assert.True(new FileInfo(Path.Combine(directory, EmbedderCard.OnnxFileName)).Length < 20_000_000);
-        var rows = embedder.Embed(["my card has not arrived", "qwxzv"]);
-        Assert.Equal(1.0, Math.Sqrt(rows.Take(100).Sum(v => (double)v * v)), 4);
-        Assert.All(rows.Skip(100), v => Assert.Equal(0f, v));
-    }
-
     public void Dispose() => _directory.Dispose();
 
     /// <summary>

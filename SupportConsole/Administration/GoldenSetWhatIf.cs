@@ -29,11 +29,16 @@ public sealed record WhatIf(int Tickets, int AutoResolved, double AutoShare, dou
 /// </summary>
 public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.Options.IOptions<DatabaseOptions> database)
 {
-    private volatile Routed? _routed;
+    /// <summary>Targets kept routed at once (the page asks for the gate's target; a manager trying others adds a few).</summary>
+    private const int RoutedTargetsKept = 8;
 
-    public bool Available => Current().Predictions.Count > 0;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<double, Routed> _routed = [];
+    private IReadOnlyList<LabelledText>? _goldenSet;
 
-    public string RouterVersion => Current().Version;
+    public bool Available => GoldenSet().Count > 0;
+
+    public string RouterVersion => active.Card.VersionId;
 
     /// <summary>The whole policy on the golden set: every intent's tickets, auto-resolved only where the band is auto.</summary>
     public WhatIf Total(IEnumerable<IntentPolicyEdit> policies, double targetPrecision) => WhatIf.Total(policies.Select(p =>
@@ -44,34 +49,56 @@ public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.O
     /// <summary>Tickets of <paramref name="intent"/> auto-resolved when certified at <paramref name="targetPrecision"/> and above <paramref name="autoThreshold"/>.</summary>
     public WhatIf For(string intent, double? autoThreshold, double targetPrecision)
     {
-        var (version, card, predictions) = Current();
-        var certification = card.CertificationFor(targetPrecision);
-        var index = card.Labels.ToList().IndexOf(intent);
-        var threshold = index < 0 ? null : certification.Intents[index].Threshold;
+        var predictions = Current(targetPrecision).Predictions;
         var tickets = predictions.Count(p => p.Expected == intent);
         var auto = predictions
-            .Where(p => p.Predicted == intent && threshold is { } t && p.Confidence >= t && p.Confidence >= (autoThreshold ?? 0))
+            .Where(p => p.Predicted == intent && p.Certified && p.Confidence >= (autoThreshold ?? 0))
             .ToList();
         var right = auto.Count(p => p.Expected == intent);
         return new WhatIf(tickets, right, tickets == 0 ? 0 : (double)right / tickets, auto.Count == 0 ? null : (double)right / auto.Count) { Answered = auto.Count };
     }
 
-    private Routed Current()
+    /// <summary>
+    /// The golden set routed by the active version and certified at <paramref name="targetPrecision"/>. A cascade decides
+    /// per target whether stage 1 answers alone, so each target is routed once and kept until the active version changes.
+    /// </summary>
+    private Routed Current(double targetPrecision)
     {
-        var card = active.Card;
-        var routed = _routed;
-        if (routed is not null && routed.Version == card.VersionId)
+        var version = active.Card.VersionId;
+        lock (_gate)
         {
-            return routed;
+            if (_routed.TryGetValue(targetPrecision, out var kept) && kept.Version == version)
+            {
+                return kept;
+            }
         }
 
-        var path = Path.Combine(AppPaths.Bundled(database.Value.TenantDirectory), "golden-set.csv");
-        var rows = File.Exists(path) ? LabelledTicketCsv.Read(path, requireCategory: true) : [];
-        var predictions = rows.Count == 0 ? [] : active.Route([.. rows.Select(r => r.Text)]);
-        routed = new Routed(card.VersionId, card, [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence))]);
-        _routed = routed;
+        var rows = GoldenSet();
+        var predictions = rows.Count == 0 ? [] : active.Route([.. rows.Select(r => r.Text)], targetPrecision);
+        var routed = new Routed(version, [.. rows.Zip(predictions, (r, p) => (r.Category!, p.Intent, p.Confidence, p.Certified))]);
+        lock (_gate)
+        {
+            if (_routed.Values.Any(r => r.Version != version) || _routed.Count >= RoutedTargetsKept)
+            {
+                _routed.Clear();
+            }
+
+            _routed[targetPrecision] = routed;
+        }
+
         return routed;
     }
 
-    private sealed record Routed(string Version, RouterModelCard Card, IReadOnlyList<(string Expected, string Predicted, double Confidence)> Predictions);
+    private IReadOnlyList<LabelledText> GoldenSet()
+    {
+        if (_goldenSet is { } read)
+        {
+            return read;
+        }
+
+        var path = Path.Combine(AppPaths.Bundled(database.Value.TenantDirectory), "golden-set.csv");
+        return _goldenSet = File.Exists(path) ? LabelledTicketCsv.Read(path, requireCategory: true) : [];
+    }
+
+    private sealed record Routed(string Version, IReadOnlyList<(string Expected, string Predicted, double Confidence, bool Certified)> Predictions);
 }

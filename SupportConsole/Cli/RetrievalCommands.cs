@@ -51,7 +51,11 @@ internal static class RetrievalCommands
             Description = "CSV with text, category and expected_article.",
             DefaultValueFactory = _ => "data/tenant/golden-set.csv",
         };
-        var embedder = new Option<string>("--embedder") { Description = "Folder of the embedder model (dense and hybrid modes).", DefaultValueFactory = _ => "models/embedder" };
+        var embedder = new Option<string>("--embedder")
+        {
+            Description = "'encoder' (the router's pretrained sentence encoder, as the app uses) or the folder of a word-vector embedder built by 'embedder build'.",
+            DefaultValueFactory = _ => "encoder",
+        };
         var mode = new Option<string>("--mode") { Description = "bm25, dense, hybrid or all.", DefaultValueFactory = _ => "all" };
         mode.Validators.Add(r =>
         {
@@ -85,7 +89,11 @@ internal static class RetrievalCommands
             var modes = parse.GetRequiredValue(mode) == "all"
                 ? Enum.GetValues<RetrievalMode>()
                 : [Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true)];
-            using var model = modes.Any(m => m != RetrievalMode.Bm25) ? OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder)) : null;
+            ITextEmbedder? model = !modes.Any(m => m != RetrievalMode.Bm25) ? null
+                : parse.GetRequiredValue(embedder) == "encoder"
+                    ? Engine.Encoders.SentenceEncoder.Load(ModelRegistry.EncoderProvider.PackageOf(new Pipeline.ModelOptions()))
+                    : OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder));
+            using var disposeModel = model as IDisposable;
             var boost = parse.GetValue(withIntent);
             var defaults = new RetrievalSettings();
             var results = new Dictionary<string, RetrievalRecall>();

@@ -49,7 +49,7 @@ public static class SupportConsoleCommandLine
         }
         catch (Exception e) when (e is DataFileException or RouterModelException or ArgumentException or IOException
                                        or UnauthorizedAccessException or Engine.Retrieval.KbFormatException
-                                       or Engine.Retrieval.EmbedderModelException
+                                       or Engine.Retrieval.EmbedderModelException or Engine.Encoders.EncoderModelException
                                        or Microsoft.Extensions.Options.OptionsValidationException
                                        or InvalidOperationException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
         {

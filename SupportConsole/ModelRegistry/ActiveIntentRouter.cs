@@ -14,5 +14,8 @@ public sealed class ActiveIntentRouter(RouterRegistry registry) : IIntentRouter
 
     public IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts) => registry.Active.Route(texts);
 
+    public IReadOnlyList<RoutePrediction> Route(IReadOnlyList<string> texts, double targetPrecision, float[]? probabilities = null) =>
+        registry.Active.Route(texts, targetPrecision, probabilities);
+
     public float[] Probabilities(IReadOnlyList<string> texts) => registry.Active.Probabilities(texts);
 }

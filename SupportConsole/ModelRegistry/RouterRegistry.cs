@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Engine.Routing.Cascade;
 using SupportConsole.Pipeline;
 
 namespace SupportConsole.ModelRegistry;
@@ -28,11 +29,13 @@ public sealed record RouterModelSummary(
 /// Every router version the installation has had, with its card and ONNX file in the database, and the one that is
 /// active. The active version is a settings row read with the gate settings for every ticket, so a promotion or a
 /// rollback applies to the next ticket on every instance, without a restart. Loaded versions are kept (one
-/// <see cref="OnnxIntentRouter"/> each, never one per ticket); files are materialised under the state folder.
+/// router each, never one per ticket); files are materialised under the state folder. A version's files (stage 1's
+/// graph, and stage 2's file for a cascade) are one blob in the database (<see cref="RouterModelPackage"/>).
 /// </summary>
 public sealed class RouterRegistry(
     IDbContextFactory<SupportConsoleDbContext> contexts,
-    IOptions<ModelOptions> models,
+    ShippedRouterBuilder shippedRouter,
+    EncoderProvider encoders,
     IOptions<DatabaseOptions> database,
     SettingsStore settings,
     Cluster.IClusterBus cluster,
@@ -42,8 +45,8 @@ public sealed class RouterRegistry(
     public const string ShippedOrigin = "shipped";
     public const string RetrainedOrigin = "retrained";
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<OnnxIntentRouter>>> _loaded = new(StringComparer.Ordinal);
-    private volatile OnnxIntentRouter? _active;
+    private readonly ConcurrentDictionary<string, Lazy<Task<IIntentRouter>>> _loaded = new(StringComparer.Ordinal);
+    private volatile IIntentRouter? _active;
 
     /// <summary>The router that decides new tickets on this instance.</summary>
     public IIntentRouter Active => _active ?? throw new InvalidOperationException("the router registry has not been initialised yet");
@@ -53,36 +56,38 @@ public sealed class RouterRegistry(
     /// <summary>Raised on this instance when the active version changed (promotion, rollback, or another instance's change seen here).</summary>
     public event Action<string>? ActiveChanged;
 
-    /// <summary>Registers the bundled model if it is new, makes sure a version is active and loads it.</summary>
+    /// <summary>
+    /// Registers the shipped model if it is new (building it from its committed card and training data on the first
+    /// start, see <see cref="ShippedRouterBuilder"/>), makes sure a version is active and loads it.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        var shippedDirectory = AppPaths.Bundled(models.Value.RouterDirectory);
-        var shipped = OnnxIntentRouter.Load(shippedDirectory);
-        _loaded[shipped.Card.VersionId] = new Lazy<Task<OnnxIntentRouter>>(Task.FromResult(shipped));
-
+        var committed = shippedRouter.CommittedCard();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var activeRow = await db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKeys.ActiveRouterVersion, cancellationToken);
-        var known = await db.RouterModels.AnyAsync(m => m.VersionId == shipped.Card.VersionId, cancellationToken);
+        var known = await db.RouterModels.AnyAsync(m => m.VersionId == committed.VersionId, cancellationToken);
         var activeOrigin = activeRow is null
             ? null
             : await db.RouterModels.Where(m => m.VersionId == activeRow.Value).Select(m => m.Origin).FirstOrDefaultAsync(cancellationToken);
 
         // A new bundled model replaces an older bundled one (an upgrade of the app); a retrained model stays active.
-        var activateShipped = activeRow is null || activeOrigin is null || (activeOrigin == ShippedOrigin && activeRow.Value != shipped.Card.VersionId);
+        var activateShipped = activeRow is null || activeOrigin is null || (activeOrigin == ShippedOrigin && activeRow.Value != committed.VersionId);
         if (!known)
         {
-            var bytes = await File.ReadAllBytesAsync(Path.Combine(shippedDirectory, RouterModelCard.OnnxFileName), cancellationToken);
-            db.RouterModels.Add(ToRow(shipped.Card, bytes.LongLength, ShippedOrigin, activateShipped ? RouterModelState.Active : RouterModelState.Candidate, null));
-            db.RouterModelFiles.Add(new RouterModelFile { VersionId = shipped.Card.VersionId, Content = bytes });
+            var directory = await shippedRouter.EnsureBuiltAsync(null, cancellationToken);
+            var card = RouterModelCard.Load(Path.Combine(directory, RouterModelCard.CardFileName));
+            var bytes = RouterModelPackage.Pack(directory, card);
+            db.RouterModels.Add(ToRow(card, bytes.LongLength, ShippedOrigin, activateShipped ? RouterModelState.Active : RouterModelState.Candidate, null));
+            db.RouterModelFiles.Add(new RouterModelFile { VersionId = card.VersionId, Content = bytes });
         }
 
         if (activateShipped)
         {
-            await SetActiveAsync(db, activeRow, shipped.Card.VersionId, "system:startup", "bundled model", cancellationToken);
+            await SetActiveAsync(db, activeRow, committed.VersionId, "system:startup", "bundled model", cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        var activeVersion = activateShipped ? shipped.Card.VersionId : activeRow!.Value;
+        var activeVersion = activateShipped ? committed.VersionId : activeRow!.Value;
         _active = await LoadAsync(activeVersion, cancellationToken);
         logger.LogInformation("Router {Version} is active", activeVersion);
     }
@@ -108,16 +113,16 @@ public sealed class RouterRegistry(
     }
 
     /// <summary>A registered version, loaded (for shadow evaluation or activation).</summary>
-    public async Task<OnnxIntentRouter> LoadAsync(string version, CancellationToken cancellationToken)
+    public async Task<IIntentRouter> LoadAsync(string version, CancellationToken cancellationToken)
     {
-        var lazy = _loaded.GetOrAdd(version, v => new Lazy<Task<OnnxIntentRouter>>(() => MaterialiseAsync(v, CancellationToken.None)));
+        var lazy = _loaded.GetOrAdd(version, v => new Lazy<Task<IIntentRouter>>(() => MaterialiseAsync(v, CancellationToken.None)));
         try
         {
             return await lazy.Value.WaitAsync(cancellationToken);
         }
         catch (Exception) when (lazy.Value.IsFaulted)
         {
-            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<OnnxIntentRouter>>>(version, lazy));
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<IIntentRouter>>>(version, lazy));
             throw;
         }
     }
@@ -127,7 +132,7 @@ public sealed class RouterRegistry(
         CancellationToken cancellationToken)
     {
         var card = RouterModelCard.Load(Path.Combine(directory, RouterModelCard.CardFileName));
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(directory, RouterModelCard.OnnxFileName), cancellationToken);
+        var bytes = RouterModelPackage.Pack(directory, card);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var existing = await db.RouterModels.FirstOrDefaultAsync(m => m.VersionId == card.VersionId, cancellationToken);
         if (existing is not null)
@@ -203,7 +208,7 @@ public sealed class RouterRegistry(
     {
         foreach (var lazy in _loaded.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully))
         {
-            lazy.Value.Result.Dispose();
+            (lazy.Value.Result as IDisposable)?.Dispose();
         }
     }
 
@@ -242,7 +247,7 @@ public sealed class RouterRegistry(
     }
 
     /// <summary>Writes the version's files under the state folder (once) and loads them.</summary>
-    private async Task<OnnxIntentRouter> MaterialiseAsync(string version, CancellationToken cancellationToken)
+    private async Task<IIntentRouter> MaterialiseAsync(string version, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(database.Value.ResolveDataDirectory(), "models", "router", SafeName(version));
         if (!File.Exists(Path.Combine(directory, RouterModelCard.CardFileName)))
@@ -254,7 +259,7 @@ public sealed class RouterRegistry(
                 ?? throw new RouterModelException($"router version {version} has no ONNX file in the registry");
             var staging = directory + ".staging-" + Guid.NewGuid().ToString("N")[..8];
             Directory.CreateDirectory(staging);
-            await File.WriteAllBytesAsync(Path.Combine(staging, RouterModelCard.OnnxFileName), file.Content, cancellationToken);
+            RouterModelPackage.Unpack(file.Content, staging);
             await File.WriteAllTextAsync(Path.Combine(staging, RouterModelCard.CardFileName), row.CardJson, cancellationToken);
             try
             {
@@ -267,7 +272,7 @@ public sealed class RouterRegistry(
             }
         }
 
-        return OnnxIntentRouter.Load(directory);
+        return RouterLoader.Load(directory, () => encoders.Encoder);
     }
 
     private RouterModelVersion ToRow(RouterModelCard card, long onnxBytes, string origin, RouterModelState state, Guid? jobRunId) => new()

@@ -5,7 +5,9 @@ using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Evaluation;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing.Calibration;
+using SupportConsole.Engine.Routing.Cascade;
 using SupportConsole.Engine.Routing.Training;
 using SupportConsole.Evaluation;
 using SupportConsole.Jobs;
@@ -29,6 +31,8 @@ public sealed record RetrainOutcome(string Status, string? CandidateVersion, str
 public sealed class RouterRetrainer(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     RouterRegistry routers,
+    EncoderProvider encoders,
+    ShippedRouterBuilder shipped,
     GoldenSetEvaluator evaluator,
     IOptions<RetrainingOptions> options,
     IOptions<DatabaseOptions> database,
@@ -52,17 +56,31 @@ public sealed class RouterRetrainer(
 
         await ReportAsync(progress, 0.05, $"training on {examples.Count} tickets ({feedback.Count} from agents)");
         using var training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var trainer = new RouterTrainer(new RouterTrainingSettings
+        var stageOne = new RouterTrainingSettings
         {
             Folds = settings.Folds,
             Seed = settings.Seed,
             Network = new HiddenLayerSettings { Hidden = settings.HiddenUnits, MaxEpochs = settings.MaxEpochs },
             Certification = new CertificationSettings { MinIntentSamples = settings.MinIntentSamples },
-        }, new TrainerProgress(progress, training));
-        var trained = await Task.Run(() => trainer.Train(examples, $"{settings.BaseTrainingData} + {feedback.Count} agent labels", training.Token), training.Token);
-
+        };
+        var progressOfTraining = new TrainerProgress(progress, training);
+        var dataSource = $"{settings.BaseTrainingData} + {feedback.Count} agent labels";
         var staging = Path.Combine(database.Value.ResolveDataDirectory(), "models", "staging", Guid.NewGuid().ToString("N"));
-        trained.WriteTo(staging);
+        if (current.Card.Cascade is null)
+        {
+            var trained = await Task.Run(() => new RouterTrainer(stageOne, progressOfTraining).Train(examples, dataSource, training.Token), training.Token);
+            trained.WriteTo(staging);
+        }
+        else
+        {
+            // A cascade is retrained as a cascade; texts embedded before (the shipped data, earlier labels) come from the cache.
+            var encoder = encoders.Encoder;
+            var cache = EmbeddingCache.Open(Path.Combine(shipped.CacheDirectory, "embeddings"), encoder.VersionId, encoder.Dimensions);
+            var trained = await Task.Run(() => new CascadeTrainer(new CascadeTrainingSettings { StageOne = stageOne }, progressOfTraining)
+                .Train(examples, dataSource, encoder, cache, training.Token), training.Token);
+            trained.WriteTo(staging);
+        }
+
         RouterModelVersion row;
         try
         {

@@ -27,12 +27,14 @@ public static class EngineRegistration
         services.AddOptions<Tickets.SlaOptions>().BindConfiguration(Tickets.SlaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelRegistry.EncoderProvider>();
+        services.AddSingleton<ModelRegistry.ShippedRouterBuilder>();
         services.AddSingleton<ModelRegistry.RouterRegistry>();
 
         // For pages that only need the active router's labels or a prediction; the pipeline resolves a version per ticket.
         services.AddSingleton<IIntentRouter, ModelRegistry.ActiveIntentRouter>();
-        services.AddSingleton<ITextEmbedder>(sp =>
-            OnnxTextEmbedder.Load(AppPaths.Bundled(sp.GetRequiredService<IOptions<ModelOptions>>().Value.EmbedderDirectory)));
+        // Retrieval embeds with the router's encoder (decision 017: recall@3 dense 0.717 -> 0.920 over the word vectors).
+        services.AddSingleton<ITextEmbedder>(sp => sp.GetRequiredService<ModelRegistry.EncoderProvider>().Encoder);
         services.AddSingleton<ICloudDrafter>(sp => CreateCloudDrafter(sp.GetRequiredService<IOptions<CloudModelOptions>>().Value));
         services.AddSingleton<KnowledgeIndexProvider>();
         services.AddSingleton<SettingsStore>();

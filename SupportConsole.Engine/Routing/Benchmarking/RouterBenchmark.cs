@@ -38,6 +38,20 @@ public sealed record RouterBenchmarkResult
 
     public double P99Microseconds { get; init; }
 
+    public double P95Microseconds { get; init; }
+
+    /// <summary>Single tickets that stage 1 certified alone (every ticket for a stage-1-only router).</summary>
+    public int StageOneCertifiedTickets { get; init; }
+
+    public double StageOneCertifiedP50Microseconds { get; init; }
+
+    /// <summary>Single tickets that went through the encoder stage.</summary>
+    public int StageTwoTickets { get; init; }
+
+    public double StageTwoP50Microseconds { get; init; }
+
+    public double StageTwoP95Microseconds { get; init; }
+
     public double MeanMicroseconds { get; init; }
 
     public int BatchSize { get; init; }
@@ -65,15 +79,21 @@ public static class RouterBenchmark
         }
 
         var latencies = new List<double>(settings.SingleTickets);
+        var stageOneCertified = new List<double>();
+        var stageTwo = new List<double>();
         var singleClock = Stopwatch.StartNew();
         for (var i = 0; i < settings.SingleTickets && singleClock.Elapsed < settings.SingleTimeLimit; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            router.Route(texts[i % texts.Count]);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            var route = router.Route(texts[i % texts.Count]);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            latencies.Add(elapsed);
+            (route.Stage == 1 ? (route.Certified ? stageOneCertified : null) : stageTwo)?.Add(elapsed);
         }
 
         latencies.Sort();
+        stageOneCertified.Sort();
+        stageTwo.Sort();
         var batches = texts.Chunk(settings.BatchSize).Select(b => (IReadOnlyList<string>)b).ToArray();
         long processed = 0;
         var batchClock = Stopwatch.StartNew();
@@ -101,6 +121,12 @@ public static class RouterBenchmark
             P50Microseconds = Math.Round(Percentile(latencies, 0.50), 1),
             P90Microseconds = Math.Round(Percentile(latencies, 0.90), 1),
             P99Microseconds = Math.Round(Percentile(latencies, 0.99), 1),
+            P95Microseconds = Math.Round(Percentile(latencies, 0.95), 1),
+            StageOneCertifiedTickets = stageOneCertified.Count,
+            StageOneCertifiedP50Microseconds = stageOneCertified.Count == 0 ? 0 : Math.Round(Percentile(stageOneCertified, 0.50), 1),
+            StageTwoTickets = stageTwo.Count,
+            StageTwoP50Microseconds = stageTwo.Count == 0 ? 0 : Math.Round(Percentile(stageTwo, 0.50), 1),
+            StageTwoP95Microseconds = stageTwo.Count == 0 ? 0 : Math.Round(Percentile(stageTwo, 0.95), 1),
             MeanMicroseconds = Math.Round(latencies.Average(), 1),
             BatchSize = settings.BatchSize,
             Threads = settings.Threads,

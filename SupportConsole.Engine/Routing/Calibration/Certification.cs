@@ -1,9 +1,16 @@
 namespace SupportConsole.Engine.Routing.Calibration;
 
-/// <summary>One held-out prediction: which fold it was held out in, the true and predicted intent and the calibrated confidence.</summary>
-public readonly record struct HeldOutPrediction(int Fold, int Label, int Predicted, double Confidence)
+/// <summary>
+/// One held-out prediction: which fold it was held out in, the true and predicted intent and the calibrated confidence.
+/// <paramref name="Unknown"/> marks an open-set row: its intent was left out of that fold's training, so any certified
+/// prediction of it is an error (a ticket of an intent nobody labelled).
+/// </summary>
+/// <paramref name="Similarity"/> is the out-of-scope check's score (similarity to the nearest training ticket of the
+/// predicted intent; higher is more in scope), or NaN when the router has no such check.
+public readonly record struct HeldOutPrediction(int Fold, int Label, int Predicted, double Confidence, bool Unknown = false,
+    double Similarity = double.NaN)
 {
-    public bool Correct => Label == Predicted;
+    public bool Correct => !Unknown && Label == Predicted;
 }
 
 /// <summary>What a certification promise is made of.</summary>
@@ -23,6 +30,18 @@ public sealed record CertificationSettings
 
     /// <summary>Ridge penalty pulling each intent's confidence adjustment towards zero (the pooled rule).</summary>
     public double IntentShrinkage { get; init; } = 5.0;
+
+    /// <summary>
+    /// Most of the open-set held-out rows (intents their fold never saw) the rule may certify: the walk stops before
+    /// the one-sided Clopper-Pearson upper bound on that share passes it. Ignored without open-set rows.
+    /// </summary>
+    public double MaxOpenSetCertifiedRate { get; init; } = 0.05;
+
+    /// <summary>
+    /// Out-of-scope cuts tried when the predictions carry a similarity: the similarity below which this share of the
+    /// in-scope held-out rows falls. The cut whose rule certifies the most rows is kept.
+    /// </summary>
+    public IReadOnlyList<double> OutOfScopeQuantiles { get; init; } = [0, 0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.17, 0.25];
 
     public void Validate()
     {
@@ -94,10 +113,26 @@ public sealed record CertificationRule
 
     public double HeldOutCoverage => HeldOutSamples == 0 ? 0 : (double)HeldOutCertified / HeldOutSamples;
 
+    /// <summary>Held-out rows whose intent their fold's model never saw (open-set folds), among <see cref="HeldOutSamples"/>.</summary>
+    public int OpenSetSamples { get; init; }
+
+    /// <summary>Of <see cref="OpenSetSamples"/>, how many the rule certified (each one an error).</summary>
+    public int OpenSetCertified { get; init; }
+
+    /// <summary>Out-of-scope check: a prediction is certified only if its similarity reaches this (null: no check).</summary>
+    public double? OutOfScopeThreshold { get; init; }
+
+    /// <summary>Held-out predictions certified before this rule's own (an earlier stage's), counted in its bound.</summary>
+    public int EarlierStageCertified { get; init; }
+
     public required IReadOnlyList<IntentCertification> Intents { get; init; }
 
     public bool IsCertified(int intent, double confidence) =>
         Intents[intent].Threshold is { } threshold && confidence >= threshold;
+
+    /// <summary>Certified, and in scope by the out-of-scope check when the rule has one.</summary>
+    public bool IsCertified(int intent, double confidence, double similarity) =>
+        IsCertified(intent, confidence) && (OutOfScopeThreshold is not { } cut || similarity >= cut);
 }
 
 /// <summary>
@@ -111,43 +146,81 @@ public sealed record CertificationRule
 public static class CertificationRuleBuilder
 {
     public static CertificationRule Build(IReadOnlyList<HeldOutPrediction> predictions, IReadOnlyList<string> intents,
-        CertificationSettings settings)
+        CertificationSettings settings) => Build(predictions, intents, settings, earlier: null);
+
+    /// <summary>
+    /// The rule for the rows of <paramref name="predictions"/>; <paramref name="earlier"/> marks rows an earlier stage
+    /// already certified (they are not this rule's to certify, but their errors count in its bound, which so covers
+    /// everything certified). With similarities, each out-of-scope cut of <see cref="CertificationSettings.OutOfScopeQuantiles"/>
+    /// is tried and the one certifying the most rows kept.
+    /// </summary>
+    public static CertificationRule Build(IReadOnlyList<HeldOutPrediction> predictions, IReadOnlyList<string> intents,
+        CertificationSettings settings, IReadOnlyList<bool>? earlier)
     {
         settings.Validate();
+        var withSimilarity = predictions.Count > 0 && predictions.All(p => !double.IsNaN(p.Similarity));
+        if (!withSimilarity)
+        {
+            return BuildAt(predictions, intents, settings, earlier, null);
+        }
+
+        var inScope = predictions.Where(p => !p.Unknown).Select(p => p.Similarity).Order().ToArray();
+        CertificationRule? best = null;
+        foreach (var quantile in settings.OutOfScopeQuantiles.Distinct().Order())
+        {
+            double? cut = quantile <= 0 || inScope.Length == 0 ? null : inScope[Math.Min(inScope.Length - 1, (int)(quantile * inScope.Length))];
+            var rule = BuildAt(predictions, intents, settings, earlier, cut);
+            if (best is null || rule.HeldOutCertified > best.HeldOutCertified)
+            {
+                best = rule;
+            }
+        }
+
+        return best!;
+    }
+
+    private static CertificationRule BuildAt(IReadOnlyList<HeldOutPrediction> predictions, IReadOnlyList<string> intents,
+        CertificationSettings settings, IReadOnlyList<bool>? earlier, double? outOfScopeCut)
+    {
         var support = new int[intents.Count];
-        foreach (var prediction in predictions)
+        foreach (var prediction in predictions.Where(p => !p.Unknown))
         {
             support[prediction.Label]++;
         }
 
         var eligible = support.Select(s => s >= settings.MinIntentSamples).ToArray();
         var folds = predictions.Select(p => p.Fold).Distinct().Order().ToArray();
+        bool Candidate(int i) => (earlier is null || !earlier[i]) && eligible[predictions[i].Predicted]
+            && (outOfScopeCut is not { } cut || predictions[i].Similarity >= cut);
+        var candidates = Enumerable.Range(0, predictions.Count).Where(Candidate).ToHashSet();
 
         // Cross-fitted adjusted scores: each fold's rows are scored by a model fitted on the other folds.
         var adjusted = new double[predictions.Count];
         foreach (var fold in folds)
         {
-            var model = CorrectnessModel.Fit(predictions.Where(p => p.Fold != fold && eligible[p.Predicted]).ToList(),
+            var model = CorrectnessModel.Fit([.. candidates.Where(i => predictions[i].Fold != fold).Order().Select(i => predictions[i])],
                 intents.Count, settings.IntentShrinkage);
             for (var i = 0; i < predictions.Count; i++)
             {
                 if (predictions[i].Fold == fold)
                 {
-                    adjusted[i] = eligible[predictions[i].Predicted]
-                        ? model.Score(predictions[i].Predicted, predictions[i].Confidence)
-                        : double.NegativeInfinity;
+                    adjusted[i] = candidates.Contains(i) ? model.Score(predictions[i].Predicted, predictions[i].Confidence) : double.NegativeInfinity;
                 }
             }
         }
 
-        var (threshold, certified, errors, bound) = FixedSequenceThreshold(predictions, adjusted, settings);
-        var final = CorrectnessModel.Fit(predictions.Where(p => eligible[p.Predicted]).ToList(), intents.Count, settings.IntentShrinkage);
+        var before = earlier is null ? [] : Enumerable.Range(0, predictions.Count).Where(i => earlier[i]).ToArray();
+        var (threshold, certified, errors, bound) = FixedSequenceThreshold(predictions, adjusted, before, settings);
+        var openSetCertified = before.Count(i => predictions[i].Unknown)
+            + (threshold is { } at ? predictions.Where((p, i) => p.Unknown && adjusted[i] >= at).Count() : 0);
+        var final = CorrectnessModel.Fit([.. candidates.Order().Select(i => predictions[i])], intents.Count, settings.IntentShrinkage);
 
         var rules = new List<IntentCertification>();
         for (var k = 0; k < intents.Count; k++)
         {
             double? confidenceThreshold = eligible[k] && threshold is { } t ? final.ConfidenceThreshold(k, t) : null;
-            var ofIntent = predictions.Where(p => p.Predicted == k && confidenceThreshold is { } c && p.Confidence >= c).ToList();
+            var ofIntent = candidates.Select(i => predictions[i])
+                .Where(p => p.Predicted == k && confidenceThreshold is { } c && p.Confidence >= c).ToList();
             var wrong = ofIntent.Count(p => !p.Correct);
             rules.Add(new IntentCertification
             {
@@ -166,7 +239,8 @@ public static class CertificationRuleBuilder
         return new CertificationRule
         {
             Method = "per-intent thresholds from a shrunken logistic correctness model (cross-fitted), global threshold by "
-                + "fixed-sequence Clopper-Pearson testing",
+                + "fixed-sequence Clopper-Pearson testing" + (predictions.Any(p => p.Unknown) ? " on open-set folds" : string.Empty)
+                + (outOfScopeCut is null ? string.Empty : ", out-of-scope cut on the similarity to the predicted intent's nearest training ticket"),
             TargetPrecision = settings.TargetPrecision,
             ConfidenceLevel = settings.ConfidenceLevel,
             MinIntentSamples = settings.MinIntentSamples,
@@ -174,6 +248,10 @@ public static class CertificationRuleBuilder
             HeldOutCertified = certified,
             HeldOutCertifiedErrors = errors,
             PrecisionLowerBound = bound,
+            OpenSetSamples = predictions.Count(p => p.Unknown),
+            OpenSetCertified = openSetCertified,
+            OutOfScopeThreshold = outOfScopeCut,
+            EarlierStageCertified = before.Length,
             Intents = rules,
         };
     }
@@ -185,7 +263,7 @@ public static class CertificationRuleBuilder
     /// at all, so that a single early error does not end it.
     /// </summary>
     private static (double? Threshold, int Certified, int Errors, double Bound) FixedSequenceThreshold(
-        IReadOnlyList<HeldOutPrediction> predictions, double[] scores, CertificationSettings settings)
+        IReadOnlyList<HeldOutPrediction> predictions, double[] scores, int[] before, CertificationSettings settings)
     {
         var order = Enumerable.Range(0, predictions.Count)
             .Where(i => !double.IsNegativeInfinity(scores[i]))
@@ -193,10 +271,14 @@ public static class CertificationRuleBuilder
             .ToArray();
         var minimumSample = 4 * (int)Math.Ceiling(Math.Log(1 - settings.ConfidenceLevel) / Math.Log(settings.TargetPrecision));
         var step = Math.Max(1, (int)Math.Round(settings.CoverageStep * predictions.Count));
-        (double? Threshold, int Certified, int Errors, double Bound) accepted = (null, 0, 0, 0);
+        var openSet = predictions.Count(p => p.Unknown);
+        var (baseCertified, baseErrors, baseOpenSet) = (before.Length, before.Count(i => !predictions[i].Correct), before.Count(i => predictions[i].Unknown));
+        (double? Threshold, int Certified, int Errors, double Bound) accepted =
+            (null, baseCertified, baseErrors, ClopperPearson.LowerBound(baseCertified - baseErrors, baseCertified, settings.ConfidenceLevel));
         var errors = 0;
+        var leaked = 0;
         var counted = 0;
-        for (var take = Math.Min(minimumSample, order.Length); take <= order.Length && take > 0; take += step)
+        for (var take = Math.Min(Math.Max(1, minimumSample - baseCertified), order.Length); take <= order.Length && take > 0; take += step)
         {
             // Ties at the cut-off are all certified or all not: extend to the end of the tie.
             var cut = take;
@@ -208,15 +290,18 @@ public static class CertificationRuleBuilder
             for (; counted < cut; counted++)
             {
                 errors += predictions[order[counted]].Correct ? 0 : 1;
+                leaked += predictions[order[counted]].Unknown ? 1 : 0;
             }
 
-            var bound = ClopperPearson.LowerBound(cut - errors, cut, settings.ConfidenceLevel);
-            if (bound < settings.TargetPrecision)
+            var total = baseCertified + cut;
+            var bound = ClopperPearson.LowerBound(total - baseErrors - errors, total, settings.ConfidenceLevel);
+            var leakBound = openSet == 0 ? 0 : ClopperPearson.UpperBound(baseOpenSet + leaked, openSet, settings.ConfidenceLevel);
+            if (bound < settings.TargetPrecision || leakBound > settings.MaxOpenSetCertifiedRate)
             {
                 break;
             }
 
-            accepted = (scores[order[cut - 1]], cut, errors, bound);
+            accepted = (scores[order[cut - 1]], total, baseErrors + errors, bound);
             take = cut;
         }
 

@@ -30,6 +30,14 @@ public sealed record RouterTrainingSettings
 
     public int Seed { get; init; } = 13;
 
+    /// <summary>
+    /// Open-set folds: every intent is left out of exactly one fold's training, so that fold's held-out rows of it are
+    /// tickets of an intent the model never saw. They count as errors wherever they get certified, which makes the
+    /// certification bound cover unknown intents, not only known ones. Calibration and the held-out figures use the
+    /// other (in-scope) rows. The refit on all rows is the same either way.
+    /// </summary>
+    public bool LeaveEachIntentOutOnce { get; init; } = true;
+
     /// <summary>Widest the linear member may be in the n-gram table; more intents than this are stored as a low-rank factor.</summary>
     public int MaxLinearRank { get; init; } = 96;
 
@@ -78,6 +86,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         var y = examples.Select(e => labelIndex[e.Category!]).ToArray();
         var texts = examples.Select(e => e.Text).ToArray();
         var folds = StratifiedFolds(y, labels.Length, settings.Folds, settings.Seed);
+        var leftOutIn = LeftOutFolds(labels.Length, settings.Folds, settings.LeaveEachIntentOutOnce, settings.Seed);
+        var unknown = Enumerable.Range(0, y.Length).Select(i => leftOutIn[y[i]] == folds[i]).ToArray();
         var ngrams = ExtractedNgrams.Extract(texts, settings.Features);
         Report($"{examples.Count} examples, {labels.Length} intents, {settings.Folds} folds, seed {settings.Seed}");
 
@@ -161,13 +171,14 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
 
         FoldMatrices Prepare(int fold)
         {
-            var trainRows = Enumerable.Range(0, y.Length).Where(i => fold == refit || folds[i] != fold).ToArray();
+            var trainRows = Enumerable.Range(0, y.Length).Where(i => fold == refit || (folds[i] != fold && leftOutIn[y[i]] != fold)).ToArray();
             var validRows = Enumerable.Range(0, y.Length).Where(i => fold != refit && folds[i] == fold).ToArray();
             var vocabulary = ngrams.Vocabulary(trainRows);
             return new FoldMatrices(
                 vocabulary.Vocabulary,
                 ngrams.Vectorize(vocabulary, trainRows), [.. trainRows.Select(i => y[i])],
-                validRows, ngrams.Vectorize(vocabulary, validRows), [.. validRows.Select(i => y[i])]);
+                validRows, ngrams.Vectorize(vocabulary, validRows), [.. validRows.Select(i => y[i])],
+                [.. validRows.Select(i => !unknown[i])]);
         }
 
         FoldMatrices Matrices(int fold) =>
@@ -189,22 +200,28 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
                 scores.AsSpan(r * labels.Length, labels.Length).CopyTo(heldOutScores[member].AsSpan(validRows[r] * labels.Length));
             }
 
+            var data = Matrices(fold);
             Report($"fold {fold + 1}/{settings.Folds}: held-out accuracy {(member == 0 ? "linear" : "network")} "
-                + $"{Accuracy(scores, Matrices(fold).YValid, labels.Length):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
+                + $"{Accuracy(scores, data.YValid, labels.Length, data.ValidKnown):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
         }
 
         Report($"refitted on all {y.Length} rows ({clock.Elapsed.TotalSeconds:F0} s)");
 
+        // Calibration sees only in-scope rows: an open-set row has no right answer among the fold model's intents.
+        var known = Enumerable.Range(0, y.Length).Where(i => !unknown[i]).ToArray();
+        var knownScores = heldOutScores.Select(scores => Rows(scores, known, labels.Length)).ToArray();
+        var knownY = known.Select(i => y[i]).ToArray();
         var uncalibratedWeights = new[] { 0.5, 0.5 };
-        var weights = StackedTemperatureScaling.Fit(heldOutScores, y, labels.Length);
-        var before = StackedTemperatureScaling.Probabilities(heldOutScores, y.Length, labels.Length, uncalibratedWeights);
+        var weights = StackedTemperatureScaling.Fit(knownScores, knownY, labels.Length);
+        var before = StackedTemperatureScaling.Probabilities(knownScores, known.Length, labels.Length, uncalibratedWeights);
         var after = StackedTemperatureScaling.Probabilities(heldOutScores, y.Length, labels.Length, weights);
         var heldOut = Enumerable.Range(0, y.Length).Select(i =>
         {
             var row = after.AsSpan(i * labels.Length, labels.Length);
             var predicted = TensorPrimitives.IndexOfMax(row);
-            return new HeldOutPrediction(folds[i], y[i], predicted, row[predicted]);
+            return new HeldOutPrediction(folds[i], y[i], predicted, row[predicted], unknown[i]);
         }).ToList();
+        var inScope = heldOut.Where(p => !p.Unknown).ToList();
         var certification = CertificationRuleBuilder.Build(heldOut, labels, settings.Certification);
         IReadOnlyList<CertificationRule> alternatives = [.. settings.AlternativeTargets
             .Where(t => t != settings.Certification.TargetPrecision && t is > 0 and < 1)
@@ -212,16 +229,18 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             .Select(t => CertificationRuleBuilder.Build(heldOut, labels, settings.Certification with { TargetPrecision = t }))];
         var heldOutMetrics = new HeldOutMetrics
         {
-            Rows = y.Length,
-            Accuracy = heldOut.Count(p => p.Correct) / (double)y.Length,
-            MacroF1 = ClassificationMetrics.MacroF1(y, heldOut.Select(p => p.Predicted).ToArray(), labels.Length),
-            LogLossBeforeCalibration = StackedTemperatureScaling.LogLoss(heldOutScores, y, labels.Length, uncalibratedWeights),
-            LogLossAfterCalibration = StackedTemperatureScaling.LogLoss(heldOutScores, y, labels.Length, weights),
-            ExpectedCalibrationErrorBefore = CalibrationError.Expected(TopConfidence(before, y, labels.Length)),
-            ExpectedCalibrationErrorAfter = CalibrationError.Expected(heldOut.Select(p => (p.Confidence, p.Correct)).ToList()),
+            Rows = known.Length,
+            OpenSetRows = y.Length - known.Length,
+            Accuracy = inScope.Count(p => p.Correct) / (double)known.Length,
+            MacroF1 = ClassificationMetrics.MacroF1(knownY, inScope.Select(p => p.Predicted).ToArray(), labels.Length),
+            LogLossBeforeCalibration = StackedTemperatureScaling.LogLoss(knownScores, knownY, labels.Length, uncalibratedWeights),
+            LogLossAfterCalibration = StackedTemperatureScaling.LogLoss(knownScores, knownY, labels.Length, weights),
+            ExpectedCalibrationErrorBefore = CalibrationError.Expected(TopConfidence(before, knownY, labels.Length)),
+            ExpectedCalibrationErrorAfter = CalibrationError.Expected(inScope.Select(p => (p.Confidence, p.Correct)).ToList()),
             CertifiedCoverage = certification.HeldOutCoverage,
             CertifiedPrecision = certification.HeldOutCertified == 0 ? 0
                 : 1 - (certification.HeldOutCertifiedErrors / (double)certification.HeldOutCertified),
+            OpenSetCertifiedRate = certification.OpenSetSamples == 0 ? 0 : certification.OpenSetCertified / (double)certification.OpenSetSamples,
         };
         Report($"held-out: accuracy {heldOutMetrics.Accuracy:F4}, macro-F1 {heldOutMetrics.MacroF1:F4}, "
             + $"ECE {heldOutMetrics.ExpectedCalibrationErrorBefore:F4} -> {heldOutMetrics.ExpectedCalibrationErrorAfter:F4}, "
@@ -242,8 +261,9 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             HyperParameterSearch = search,
             DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
         };
+        var outOfFold = new StageOneHeldOut(folds, y, unknown, after);
         return TrainedRouter.Create(labels, fullVocabulary!, linear!, network!, weights, certification, alternatives, settings, training,
-            heldOutMetrics);
+            heldOutMetrics, outOfFold);
     }
 
     private (double L2, float[] Scores) SearchL2(FoldMatrices fold, int classes, List<HyperParameterTrial> search,
@@ -257,8 +277,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             // Strongest penalty first, each fit warm-started from the previous one.
             previous = new SoftmaxRegressionTrainer(l2).Fit(xTrain, yTrain, classes, previous, cancellationToken);
             var scores = previous.Scores(xValid);
-            var accuracy = Accuracy(scores, yValid, classes);
-            var logLoss = StackedTemperatureScaling.LogLoss([scores], yValid, classes, [1.0]);
+            var accuracy = Accuracy(scores, yValid, classes, fold.ValidKnown);
+            var logLoss = KnownLogLoss(scores, fold, classes);
             search.Add(new HyperParameterTrial("softmax-regression", $"l2={l2:G2}", accuracy, logLoss));
             Report($"  softmax regression l2={l2:G2}: validation accuracy {accuracy:F4}, log-loss {logLoss:F4}");
             if (accuracy > best.Accuracy || (accuracy == best.Accuracy && logLoss < best.LogLoss))
@@ -282,8 +302,8 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
             (epoch, network) =>
             {
                 var scores = network.Scores(xValid);
-                var accuracy = Accuracy(scores, yValid, classes);
-                var logLoss = StackedTemperatureScaling.LogLoss([scores], yValid, classes, [1.0]);
+                var accuracy = Accuracy(scores, yValid, classes, fold.ValidKnown);
+                var logLoss = KnownLogLoss(scores, fold, classes);
                 var setting = averaging && epoch >= settings.Network.AverageFromEpoch
                     ? $"epochs={epoch} (weights averaged from epoch {settings.Network.AverageFromEpoch})"
                     : $"epochs={epoch}";
@@ -298,6 +318,28 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
                 }
             }, cancellationToken);
         return (best.Epochs, best.Scores);
+    }
+
+    /// <summary>
+    /// The fold each intent is left out of (open-set folds), or -1 for none: intents shuffled by the seed and dealt to
+    /// the folds in turn, so every fold leaves out about the same number.
+    /// </summary>
+    internal static int[] LeftOutFolds(int classes, int folds, bool leaveOut, int seed)
+    {
+        var assignment = Enumerable.Repeat(-1, classes).ToArray();
+        if (!leaveOut)
+        {
+            return assignment;
+        }
+
+        var order = Enumerable.Range(0, classes).ToArray();
+        new Random(seed + 7919).Shuffle(order);
+        for (var r = 0; r < order.Length; r++)
+        {
+            assignment[order[r]] = r % folds;
+        }
+
+        return assignment;
     }
 
     /// <summary>Assigns each row a fold so that every intent is spread evenly over the folds.</summary>
@@ -336,15 +378,38 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static double Accuracy(float[] scores, int[] labels, int classes)
+    /// <summary>Accuracy over the rows <paramref name="counted"/> marks (all when null).</summary>
+    private static double Accuracy(float[] scores, int[] labels, int classes, bool[]? counted = null)
     {
-        var correct = 0;
+        var (correct, rows) = (0, 0);
         for (var i = 0; i < labels.Length; i++)
         {
-            correct += TensorPrimitives.IndexOfMax(scores.AsSpan(i * classes, classes)) == labels[i] ? 1 : 0;
+            if (counted is null || counted[i])
+            {
+                rows++;
+                correct += TensorPrimitives.IndexOfMax(scores.AsSpan(i * classes, classes)) == labels[i] ? 1 : 0;
+            }
         }
 
-        return correct / (double)labels.Length;
+        return rows == 0 ? 0 : correct / (double)rows;
+    }
+
+    private static double KnownLogLoss(float[] scores, FoldMatrices fold, int classes)
+    {
+        var known = Enumerable.Range(0, fold.YValid.Length).Where(i => fold.ValidKnown[i]).ToArray();
+        return StackedTemperatureScaling.LogLoss([Rows(scores, known, classes)], [.. known.Select(i => fold.YValid[i])], classes, [1.0]);
+    }
+
+    /// <summary>The given rows of a rows x classes score matrix.</summary>
+    private static float[] Rows(float[] scores, int[] rows, int classes)
+    {
+        var subset = new float[rows.Length * classes];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            scores.AsSpan(rows[r] * classes, classes).CopyTo(subset.AsSpan(r * classes));
+        }
+
+        return subset;
     }
 
     private static List<(double, bool)> TopConfidence(float[] probabilities, int[] labels, int classes) =>
@@ -372,7 +437,7 @@ public sealed class RouterTrainer(RouterTrainingSettings settings, IProgress<str
 
     /// <summary>One fold's rows as feature matrices over the vocabulary of its training rows (the refit: all rows, none held out).</summary>
     private sealed record FoldMatrices(
-        FeatureVocabulary Vocabulary, SparseMatrix XTrain, int[] YTrain, int[] ValidRows, SparseMatrix XValid, int[] YValid);
+        FeatureVocabulary Vocabulary, SparseMatrix XTrain, int[] YTrain, int[] ValidRows, SparseMatrix XValid, int[] YValid, bool[] ValidKnown);
 
     private void Report(string message)
     {

@@ -8,6 +8,12 @@ using SupportConsole.Engine.Routing.Onnx;
 namespace SupportConsole.Engine.Routing.Training;
 
 /// <summary>
+/// Stage 1's out-of-fold predictions, kept in memory for the stages trained on top of it: each row's fold, its intent,
+/// whether that intent was left out of its fold's training (open-set row), and the calibrated probabilities (rows x intents).
+/// </summary>
+public sealed record StageOneHeldOut(int[] Folds, int[] Labels, bool[] Unknown, float[] Probabilities);
+
+/// <summary>
 /// A trained router held in memory: the ONNX graph's weights (calibration folded in) and its card. <see cref="ReferenceProbabilities"/> computes in C# what the graph
 /// computes, for the parity tests.
 /// </summary>
@@ -16,19 +22,26 @@ public sealed class TrainedRouter
     private readonly RouterGraphWeights _weights;
     private readonly byte[] _onnx;
 
-    private TrainedRouter(RouterGraphWeights weights, byte[] onnx, RouterModelCard card)
+    private TrainedRouter(RouterGraphWeights weights, byte[] onnx, RouterModelCard card, StageOneHeldOut heldOut)
     {
         _weights = weights;
         _onnx = onnx;
         Card = card;
+        HeldOut = heldOut;
     }
 
     public RouterModelCard Card { get; }
 
+    /// <summary>The out-of-fold predictions the calibration and certification were chosen on (not written to disk).</summary>
+    public StageOneHeldOut HeldOut { get; }
+
+    /// <summary>The ONNX file's bytes.</summary>
+    public ReadOnlyMemory<byte> Onnx => _onnx;
+
     internal static TrainedRouter Create(IReadOnlyList<string> labels, FeatureVocabulary vocabulary, LinearSoftmaxModel linear,
         HiddenLayerNetwork network, IReadOnlyList<double> memberWeights, CertificationRule certification,
         IReadOnlyList<CertificationRule> alternativeCertifications,
-        RouterTrainingSettings settings, TrainingSummary training, HeldOutMetrics validation)
+        RouterTrainingSettings settings, TrainingSummary training, HeldOutMetrics validation, StageOneHeldOut heldOut)
     {
         var classes = labels.Count;
         var hidden = network.Hidden;
@@ -104,7 +117,7 @@ public sealed class TrainedRouter
             AlternativeCertifications = alternativeCertifications,
             Onnx = new OnnxSummary { Sha256 = sha, VocabularySize = vocabulary.Count },
         };
-        return new TrainedRouter(weights, onnx, card);
+        return new TrainedRouter(weights, onnx, card, heldOut);
     }
 
     /// <summary>Writes router.onnx and router.json into <paramref name="directory"/> (created if missing).</summary>
@@ -139,7 +152,13 @@ public sealed class TrainedRouter
         return scores;
     }
 
-    private static void WriteAtomically(string path, byte[] content)
+    private static void WriteAtomically(string path, byte[] content) => ModelFiles.WriteAtomically(path, content);
+}
+
+/// <summary>Writing model files so that a reader never sees half a file.</summary>
+internal static class ModelFiles
+{
+    public static void WriteAtomically(string path, byte[] content)
     {
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, content);

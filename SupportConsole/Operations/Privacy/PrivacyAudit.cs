@@ -127,6 +127,9 @@ public static partial class PrivacyAudit
                 ["Jobs__GoldenEvaluationCron"] = "* * * * *",
                 ["DemoAccounts__Create"] = "true",
                 ["Outbox__WebhookUrl"] = webhook.Url.ToString(),
+                // The shipped router this installation already built (first start): the throw-away console and router
+                // predict load it from there instead of training it again.
+                ["Models__CacheDirectory"] = InstallationModelCache(),
             };
 
             var consoleTrace = new ConnectionTrace(Path.Combine(root, "console.strace"));
@@ -233,6 +236,11 @@ public static partial class PrivacyAudit
         return (load.Sent + 1, load.Accepted + 1, pages, jobs);
     }
 
+    /// <summary>The model cache of the installation the audit runs from (the same defaults and variables as the console).</summary>
+    private static string InstallationModelCache() =>
+        new Pipeline.ModelOptions { CacheDirectory = Environment.GetEnvironmentVariable("Models__CacheDirectory") }
+            .ResolveCacheDirectory(new Data.DatabaseOptions().ResolveDataDirectory());
+
     private static async Task<int> RunRouterPredictAsync(ConnectionTrace trace, Dictionary<string, string> environment, string root,
         CancellationToken cancellationToken)
     {
@@ -274,8 +282,15 @@ public static partial class PrivacyAudit
 
     private static async Task<PageVisit> VisitAsync(HttpClient client, string role, string path, CancellationToken cancellationToken)
     {
-        using var response = await client.GetAsync(path, cancellationToken);
-        return new PageVisit(role, path, (int)response.StatusCode);
+        try
+        {
+            using var response = await client.GetAsync(path, cancellationToken);
+            return new PageVisit(role, path, (int)response.StatusCode);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{path} as {role} did not answer within {client.Timeout.TotalSeconds:0} s", e);
+        }
     }
 
     /// <summary>Through the sign-in form, as a person would (its antiforgery token included).</summary>
