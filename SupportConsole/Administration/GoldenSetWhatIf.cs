@@ -44,7 +44,7 @@ public sealed class GoldenSetWhatIf(IIntentRouter active, Microsoft.Extensions.O
     public WhatIf Total(IEnumerable<IntentPolicyEdit> policies, double targetPrecision) => WhatIf.Total(policies.Select(p =>
         p.Band == Data.Entities.ConfidenceBand.Auto
             ? For(p.Intent, p.AutoThreshold, targetPrecision)
-            : new WhatIf(Current().Predictions.Count(x => x.Expected == p.Intent), 0, 0, null)));
+            : new WhatIf(GoldenSet().Count(x => x.Category == p.Intent), 0, 0, null)));
 
     /// <summary>Tickets of <paramref name="intent"/> auto-resolved when certified at <paramref name="targetPrecision"/> and above <paramref name="autoThreshold"/>.</summary>
     public WhatIf For(string intent, double? autoThreshold, double targetPrecision)
