@@ -65,6 +65,26 @@ public sealed class ConversationApiTests(ConversationApiTests.Host host) : IClas
     }
 
     [Theory]
+    [InlineData("It happened again yesterday.", "conv-5")]
+    [InlineData("It happened again today.", null)]
+    public async Task AFollowUpRepeatedWithOtherContentIsAConflictAndStoresNothing(string body, string? inReplyTo)
+    {
+        await host.PostAsync(new { externalId = "conv-5", customerId = "C0025", channel = "chat", body = SuggestedText });
+        var externalId = $"conv-5-b-{body.Length}-{inReplyTo}";
+        var follow = await host.PostAsync(new { externalId, customerId = "C0025", channel = "chat", body = "It happened again today.", inReplyTo = "conv-5" });
+        Assert.True(follow.Status is HttpStatusCode.Created or HttpStatusCode.Accepted);
+        await using var before = host.Factory.Database();
+        var messages = await before.TicketMessages.CountAsync();
+
+        var repeat = await host.PostAsync(new { externalId, customerId = "C0025", channel = "chat", body, inReplyTo });
+
+        Assert.Equal(HttpStatusCode.Conflict, repeat.Status);
+        Assert.Equal("External id already used", repeat.Body.GetProperty("title").GetString());
+        await using var after = host.Factory.Database();
+        Assert.Equal(messages, await after.TicketMessages.CountAsync());
+    }
+
+    [Theory]
     [InlineData("no-such-message", "C0023")]
     [InlineData("conv-3", "C9999")]
     public async Task AFollowUpOfAnUnknownMessageOrAnotherCustomersIsRefusedAndNothingIsStored(string inReplyTo, string customer)

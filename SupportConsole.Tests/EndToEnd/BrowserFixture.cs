@@ -165,6 +165,10 @@ public static class ConsolePage
     public static Task WaitForCircuitAsync(IPage page) =>
         page.WaitForSelectorAsync("[data-testid=circuit-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>Waits until the page listens for its single-key shortcuts (they are wired after the first interactive render).</summary>
+    public static Task WaitForShortcutsAsync(IPage page) =>
+        page.WaitForSelectorAsync("html[data-shortcuts=on]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
     /// <summary>A full-page screenshot; <paramref name="name"/> may hold a folder ("agent/queue-suggest").</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });

@@ -143,6 +143,7 @@ public sealed class WorkspaceBrowserTests(BrowserFixture browser, WorkspaceBrows
 
         var page = await ConsolePage.SignInAsync(browser.Browser, host.App, "agent", $"/tickets/{Id(first)}?queue=suggest");
         await page.Locator("[data-testid=draft-editor]").WaitForAsync();
+        await ConsolePage.WaitForShortcutsAsync(page);
 
         await page.Keyboard.PressAsync("?");
         await page.Locator("[data-testid=shortcuts-dialog]").WaitForAsync();

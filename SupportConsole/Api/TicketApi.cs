@@ -67,9 +67,8 @@ public static class TicketApi
             return TypedResults.Problem("The body is empty or null.", statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON");
         }
 
-        var result = await intake.ReceiveAsync(
-            new InboundTicket(json.ExternalId, json.CustomerId, json.Channel, json.Subject, json.Body, json.ReceivedAt) { InReplyTo = json.InReplyTo },
-            "api", cancellationToken);
+        var inbound = new InboundTicket(json.ExternalId, json.CustomerId, json.Channel, json.Subject, json.Body, json.ReceivedAt) { InReplyTo = json.InReplyTo };
+        var result = await intake.ReceiveAsync(inbound, "api", cancellationToken);
         if (!result.IsValid)
         {
             return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
@@ -83,10 +82,10 @@ public static class TicketApi
               ?? throw new InvalidOperationException($"ticket {result.TicketId} vanished after ingest");
         if (!result.Created)
         {
-            if (!SameContent(json, view))
+            if (result.Repeat is { } stored && !stored.IsRepeatOf(inbound))
             {
                 return TypedResults.Problem(
-                    $"A different ticket was already stored as ({view.Channel}, {view.ExternalId}); a repeat must carry the same customer, subject and body. Nothing was stored.",
+                    $"A different message was already stored as ({inbound.Channel}, {inbound.ExternalId?.Trim()}); a repeat must carry the same customer, subject, body and inReplyTo. Nothing was stored.",
                     statusCode: StatusCodes.Status409Conflict, title: "External id already used", extensions: new Dictionary<string, object?> { ["ticketId"] = view.Id });
             }
 
@@ -104,27 +103,6 @@ public static class TicketApi
         await queries.FindAsync(id, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : TypedResults.Problem($"No ticket with id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Ticket not found");
-
-    /// <summary>
-    /// A repeat is the same message when customer, subject and body are what ingest stored for it; a repeated follow-up
-    /// when its body and the message it answers are those of the follow-up stored in the conversation.
-    /// </summary>
-    private static bool SameContent(InboundTicketJson json, TicketView stored)
-    {
-        if (json.CustomerId?.Trim() != stored.CustomerId)
-        {
-            return false;
-        }
-
-        var externalId = json.ExternalId?.Trim();
-        if (externalId != stored.ExternalId)
-        {
-            return stored.Messages.FirstOrDefault(m => m.ExternalId == externalId && m.InReplyTo is not null) is { } followUp
-                && followUp.Body == json.Body && followUp.InReplyTo == json.InReplyTo?.Trim();
-        }
-
-        return (string.IsNullOrWhiteSpace(json.Subject) ? null : json.Subject.Trim()) == stored.Subject && json.Body == stored.Body;
-    }
 
     /// <summary>The body is read as UTF-8: a request that names another charset would be read wrongly, so it is refused.</summary>
     private static bool IsUtf8OrUnnamed(string? contentType) =>

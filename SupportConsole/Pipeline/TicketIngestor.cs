@@ -19,6 +19,20 @@ public sealed record InboundTicket(string? ExternalId, string? CustomerId, strin
     public string? ThreadKey { get; init; }
 }
 
+/// <summary>A message as stored under its (channel, external id), with its ticket and the ticket's customer.</summary>
+public sealed record StoredMessage(Guid TicketId, string CustomerId, string? Subject, string Body, string? InReplyTo)
+{
+    /// <summary>
+    /// The same message sent again: customer, subject, body and the message it answers are what was stored (surrounding
+    /// white space of the identifiers and the subject aside, as ingest trims them).
+    /// </summary>
+    public bool IsRepeatOf(InboundTicket inbound) =>
+        inbound.CustomerId?.Trim() == CustomerId
+        && (string.IsNullOrWhiteSpace(inbound.Subject) ? null : inbound.Subject.Trim()) == Subject
+        && inbound.Body == Body
+        && (string.IsNullOrWhiteSpace(inbound.InReplyTo) ? null : inbound.InReplyTo.Trim()) == InReplyTo;
+}
+
 /// <summary>Why an inbound ticket was refused: field name and message, for problem details.</summary>
 public sealed record IngestValidationError(string Field, string Message);
 
@@ -38,6 +52,11 @@ public sealed record IngestResult(Guid? TicketId, bool Created, IReadOnlyList<In
 
     /// <summary>The customer's follow-up this call appended to <see cref="TicketId"/>'s conversation.</summary>
     public TicketMessage? FollowUp { get; init; }
+
+    /// <summary>For a repeat, what was stored under its (channel, external id): the channel compares the repeat with it.</summary>
+    public StoredMessage? Repeat { get; init; }
+
+    public static IngestResult Repeated(StoredMessage stored) => new(stored.TicketId, false, [], null) { Repeat = stored };
 
     public static IngestResult Invalid(params IngestValidationError[] errors) => new(null, false, errors, null);
 }
@@ -173,7 +192,7 @@ public sealed partial class TicketIngestor(
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             if (await FindAsync(db, channel, externalId, cancellationToken) is { } repeat)
             {
-                return new IngestResult(repeat, false, [], null);
+                return IngestResult.Repeated(repeat);
             }
 
             var parent = await db.TicketMessages.AsNoTracking()
@@ -253,7 +272,7 @@ public sealed partial class TicketIngestor(
         {
             // A repeat (or a concurrent duplicate that won the race): the unique index decides, return the original.
             // The writer reports the violation after the winner's transaction committed, so it can be read now.
-            return new IngestResult(await WinnerAsync(channel, externalId, e, cancellationToken), false, [], null);
+            return IngestResult.Repeated(await WinnerAsync(channel, externalId, e, cancellationToken));
         }
 
         if (newCustomer is not null)
@@ -298,23 +317,29 @@ public sealed partial class TicketIngestor(
         }
         catch (Exception e) when (DbExceptions.IsUniqueViolation(e))
         {
-            return new IngestResult(await WinnerAsync(channel, externalId, e, cancellationToken), false, [], null);
+            return IngestResult.Repeated(await WinnerAsync(channel, externalId, e, cancellationToken));
         }
 
         return new IngestResult(ticketId, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { FollowUp = message };
     }
 
-    private async Task<Guid> WinnerAsync(string channel, string externalId, Exception violation, CancellationToken cancellationToken)
+    private async Task<StoredMessage> WinnerAsync(string channel, string externalId, Exception violation, CancellationToken cancellationToken)
     {
         await using var fresh = await contexts.CreateDbContextAsync(cancellationToken);
         return await FindAsync(fresh, channel, externalId, cancellationToken)
             ?? throw new InvalidOperationException($"message ({channel}, {externalId}) vanished after a unique violation", violation);
     }
 
-    /// <summary>The ticket of the message (channel, external id): every message has a row, tickets from before conversations too.</summary>
-    private static async Task<Guid?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
-        await db.TicketMessages.Where(m => m.Channel == channel && m.ExternalId == externalId).Select(m => (Guid?)m.TicketId).FirstOrDefaultAsync(cancellationToken)
-        ?? await db.Tickets.Where(t => t.Channel == channel && t.ExternalId == externalId).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The message (channel, external id) as stored: every message has a row, tickets from before conversations too.</summary>
+    private static async Task<StoredMessage?> FindAsync(SupportConsoleDbContext db, string channel, string externalId, CancellationToken cancellationToken) =>
+        await db.TicketMessages.AsNoTracking()
+            .Where(m => m.Channel == channel && m.ExternalId == externalId)
+            .Join(db.Tickets, m => m.TicketId, t => t.Id, (m, t) => new StoredMessage(m.TicketId, t.CustomerId, m.Subject, m.Body, m.InReplyTo))
+            .FirstOrDefaultAsync(cancellationToken)
+        ?? await db.Tickets.AsNoTracking()
+            .Where(t => t.Channel == channel && t.ExternalId == externalId)
+            .Select(t => new StoredMessage(t.Id, t.CustomerId, t.Subject, t.Body, null))
+            .FirstOrDefaultAsync(cancellationToken);
 
     private static void Require(List<IngestValidationError> errors, string field, string? value, int maxLength)
     {

@@ -11,6 +11,9 @@ public sealed record IntakeResult(IngestResult Ingest, DecidedTicket? Decided)
 
     public IReadOnlyList<IngestValidationError> Errors => Ingest.Errors;
 
+    /// <summary>For a repeat, what was stored under its (channel, external id).</summary>
+    public StoredMessage? Repeat => Ingest.Repeat;
+
     /// <summary>The request appended the customer's follow-up to an existing ticket's conversation.</summary>
     public bool IsFollowUp => Ingest.FollowUp is not null;
 }

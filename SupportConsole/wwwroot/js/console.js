@@ -91,12 +91,14 @@
         }
       };
       document.addEventListener('keydown', shortcutHandler);
+      document.documentElement.setAttribute('data-shortcuts', 'on');
     },
     stopShortcuts: function () {
       if (shortcutHandler) {
         document.removeEventListener('keydown', shortcutHandler);
         shortcutHandler = null;
       }
+      document.documentElement.removeAttribute('data-shortcuts');
     },
     copyText: function (text) {
       if (navigator.clipboard && window.isSecureContext) {
