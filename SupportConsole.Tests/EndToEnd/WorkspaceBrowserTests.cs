@@ -185,6 +185,62 @@ public sealed class WorkspaceBrowserTests(BrowserFixture browser, WorkspaceBrows
     }
 
     [Fact]
+    public async Task AnAgentEscalatesASelectionOnlyAfterConfirmingAndTheToastCoversNoButton()
+    {
+        var first = await host.IngestAsync("ws-bulk-1", "C0037", SuggestedText);
+        var second = await host.IngestAsync("ws-bulk-2", "C0037", SuggestedText);
+        var untouched = await host.IngestAsync("ws-bulk-3", "C0037", SuggestedText);
+        var page = await ConsolePage.SignInAsync(browser.Browser, host.App, "agent", "/queues/suggest?customer=C0037");
+        await ConsolePage.WaitForCircuitAsync(page);
+        await page.Locator("[data-testid=queue-row]").Nth(2).WaitForAsync();
+
+        foreach (var ticket in new[] { first, second })
+        {
+            await page.Locator($"[data-testid=queue-row][data-ticket='{Id(ticket)}'] input[type=checkbox]").CheckAsync();
+        }
+
+        var bar = page.Locator("[data-testid=bulk-bar]");
+        StringAssert(await bar.InnerTextAsync(), "2 selected");
+
+        // Cancelling the confirmation changes nothing.
+        await page.ClickAsync("[data-testid=bulk-escalate]");
+        var confirm = page.Locator(".mud-dialog").Filter(new LocatorFilterOptions { HasText = "Escalate 2 ticket(s) to a person?" });
+        await confirm.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await confirm.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Detached });
+        Assert.Equal(3, await StatusCountAsync(SupportConsole.Data.Entities.TicketStatus.AwaitingApproval));
+
+        await page.ClickAsync("[data-testid=bulk-escalate]");
+        await confirm.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Escalate" }).ClickAsync();
+        var toast = page.Locator(".mud-snackbar").Filter(new LocatorFilterOptions { HasText = "2 ticket(s) changed." });
+        await toast.WaitForAsync();
+        await page.Locator("[data-testid=queue-row]").Nth(1).WaitForAsync(Gone);
+
+        // The toast sits clear of every button and link a person could want while it shows.
+        var box = (await toast.BoundingBoxAsync())!;
+        foreach (var control in await page.Locator("main button:visible, main a:visible, header button:visible, header a:visible").AllAsync())
+        {
+            if (await control.BoundingBoxAsync() is { } other)
+            {
+                var overlaps = box.X < other.X + other.Width && other.X < box.X + box.Width && box.Y < other.Y + other.Height && other.Y < box.Y + box.Height;
+                Assert.False(overlaps, $"the toast covers '{(await control.InnerTextAsync()).Trim()}'");
+            }
+        }
+
+        await using var db = host.App.Database();
+        var statuses = await db.Tickets.Where(t => t.CustomerId == "C0037").ToDictionaryAsync(t => t.Id.ToString(), t => t.Status);
+        Assert.Equal(SupportConsole.Data.Entities.TicketStatus.Escalated, statuses[Id(first)]);
+        Assert.Equal(SupportConsole.Data.Entities.TicketStatus.Escalated, statuses[Id(second)]);
+        Assert.Equal(SupportConsole.Data.Entities.TicketStatus.AwaitingApproval, statuses[Id(untouched)]);
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => (e.EntityId == Id(first) || e.EntityId == Id(second)) && e.Actor == "agent@demo.example" && e.Action.Contains("escalat")));
+
+        async Task<int> StatusCountAsync(SupportConsole.Data.Entities.TicketStatus status)
+        {
+            await using var check = host.App.Database();
+            return await check.Tickets.CountAsync(t => t.CustomerId == "C0037" && t.Status == status);
+        }
+    }
+
+    [Fact]
     public async Task ATokyoBrowserReadsTimesInTokyoTime()
     {
         var receivedAt = new DateTimeOffset(2026, 12, 1, 3, 30, 0, TimeSpan.Zero);

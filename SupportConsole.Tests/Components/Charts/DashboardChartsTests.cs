@@ -112,6 +112,9 @@ public sealed class DashboardChartsTests
         Assert.Equal(2, customer.RootElement.GetProperty("series").GetArrayLength());
         Assert.Equal(90, customer.RootElement.GetProperty("series")[1].GetProperty("data").GetArrayLength());
         Assert.Empty(customer.RootElement.GetProperty("annotations").GetProperty("xaxis").EnumerateArray());
+        // Days are UTC days (as the rollups count them), and the axis says so.
+        Assert.True(customer.RootElement.GetProperty("xaxis").GetProperty("labels").GetProperty("datetimeUTC").GetBoolean());
+        Assert.Equal("UTC days", customer.RootElement.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
 
         var runs = Enumerable.Range(0, 3).Select(i => Run(new DateTimeOffset(2026, 11, 1 + i, 3, 0, 0, TimeSpan.Zero), 0.9 + (i * 0.01))).ToList();
         var alert = new TimelineEvent(runs[1].FinishedAt, TimelineEvent.EvaluationAlert, "Evaluation alert");
@@ -120,6 +123,9 @@ public sealed class DashboardChartsTests
         Assert.Equal("datetime", evaluations.RootElement.GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal(0.92, evaluations.RootElement.GetProperty("series")[0].GetProperty("data")[2][1].GetDouble(), 6);
         Assert.Equal(TimelineEvent.EvaluationAlert, evaluations.RootElement.GetProperty("annotations").GetProperty("xaxis")[0].GetProperty("kind").GetString());
+        // Runs and their alerts are instants: drawn in the viewer's own time zone.
+        Assert.False(evaluations.RootElement.GetProperty("xaxis").GetProperty("labels").GetProperty("datetimeUTC").GetBoolean());
+        Assert.Equal("your time zone", evaluations.RootElement.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
     }
 
     private static List<CostPeriodRow> CostDays(int days) =>

@@ -26,7 +26,8 @@ function prepare(json) {
     // Lines: every series at the pointer's date; bars and slices: the one under the pointer.
     const shared = options.chart.type === 'line';
     options.tooltip = { theme: 'light', shared, intersect: !shared, y: { formatter: show },
-        x: options.xaxis?.type === 'datetime' ? { format: 'ddd d MMM yyyy' } : {} };
+        // Instants (datetimeUTC false: the browser's zone) to the minute; UTC days as dates.
+        x: options.xaxis?.type === 'datetime' ? { format: options.xaxis.labels?.datetimeUTC === false ? 'ddd d MMM yyyy HH:mm' : 'ddd d MMM yyyy' } : {} };
     if (options.chart.type === 'donut') {
         options.plotOptions = { pie: { donut: { labels: { show: true, value: { formatter: v => format.axis(Number(v)) },
             total: { show: true, formatter: w => format.axis(w.globals.seriesTotals.reduce((a, b) => a + b, 0)) } } } } };

@@ -95,9 +95,13 @@ public sealed record ApexOptions
     /// the timeline's events as annotations. A one-day range is one bar per series on a category axis; fewer than two
     /// points are bars, never a line with nothing to join.
     /// </summary>
+    /// <remarks>
+    /// Periods (days, weeks, months) are UTC days, as the rollups count them: the axis says so. Points at instants (an
+    /// evaluation run) are drawn with <paramref name="instants"/> in the browser's own time zone, to the minute.
+    /// </remarks>
     public static ApexOptions OverTime(bool bars, IReadOnlyList<TimeSeries> series, ValueFormat format, string yTitle,
         IReadOnlyList<TimelineEvent> events, Func<DateTimeOffset, string> periodLabel, bool stacked = false, double? yMax = null,
-        (DateOnly From, DateOnly To)? range = null)
+        (DateOnly From, DateOnly To)? range = null, bool instants = false)
     {
         var periods = series.SelectMany(s => s.Points.Select(p => p.At)).Distinct().Count();
         bars |= periods < 2;
@@ -113,8 +117,9 @@ public sealed record ApexOptions
             Chart = new ApexChartSection(bars ? "bar" : "line", Stacked: stacked, Zoom: new ApexZoom(true)),
             Series = series.Select(s => new ApexSeries(s.Name, s.Points.Select(p => new double?[] { p.At.ToUnixTimeMilliseconds(), p.Value }).ToArray())).ToArray(),
             Colors = [.. series.Select(s => s.Color)],
-            Xaxis = new ApexXAxis("datetime", Labels: new ApexAxisLabels(DatetimeUtc: true, HideOverlappingLabels: true, Rotate: 0))
+            Xaxis = new ApexXAxis("datetime", Labels: new ApexAxisLabels(DatetimeUtc: !instants, HideOverlappingLabels: true, Rotate: 0))
             {
+                Title = new ApexTitle(instants ? "your time zone" : "UTC days"),
                 // Half a day either side, so the first and last days' bars are whole.
                 Min = range is { } r ? new DateTimeOffset(r.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(-12).ToUnixTimeMilliseconds() : null,
                 Max = range is { } s ? new DateTimeOffset(s.To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(12).ToUnixTimeMilliseconds() : null,
@@ -185,6 +190,8 @@ public sealed record ApexSeries(string Name, object Data);
 
 public sealed record ApexXAxis(string Type, string[]? Categories = null, ApexAxisLabels? Labels = null)
 {
+    public ApexTitle? Title { get; init; }
+
     public long? Min { get; init; }
 
     public long? Max { get; init; }

@@ -83,7 +83,7 @@ public static class DashboardCharts
             Line("Bad-answer rate", r => r.BadAnswerRate, Palette.Red),
             Line("Mean groundedness", r => r.MeanGroundedness, Palette.Purple),
             Line("Retrieval recall@3", r => r.RetrievalRecallAt3, Palette.Teal),
-        ], ValueFormat.Percent, "share", events, at => at.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture), yMax: 1);
+        ], ValueFormat.Percent, "share", events, at => at.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + " UTC", yMax: 1, instants: true);
     }
 
     private static TimeSeries Series<T>(string name, IReadOnlyList<T> rows, Func<T, double?> value, string color)
