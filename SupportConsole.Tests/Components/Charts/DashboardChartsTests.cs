@@ -36,7 +36,8 @@ public sealed class DashboardChartsTests
         Assert.Equal(2, annotations.GetArrayLength());
         Assert.Equal("Kill switch engaged", annotations[0].GetProperty("label").GetProperty("text").GetString());
         Assert.Equal(TimelineEvent.KillSwitchEngaged, annotations[0].GetProperty("kind").GetString());
-        Assert.Equal(Events[0].At.ToUnixTimeMilliseconds(), annotations[0].GetProperty("x").GetInt64());
+        // An event on a chart of UTC days stands on its day's bar, drawn around the day's midnight.
+        Assert.Equal(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), annotations[0].GetProperty("x").GetInt64());
 
         using var line = JsonDocument.Parse(perTicket.ToJson());
         Assert.Equal("line", line.RootElement.GetProperty("chart").GetProperty("type").GetString());
@@ -45,6 +46,19 @@ public sealed class DashboardChartsTests
 
         // $0.0004 a ticket is $0.40 per 1,000 tickets.
         Assert.Equal(0.4, line.RootElement.GetProperty("series")[0].GetProperty("data")[0][1].GetDouble(), 6);
+    }
+
+    [Fact]
+    public void AnEventInTheAfternoonOfTheRangesLastDayIsInsideTheAxis()
+    {
+        var lastDay = Day.AddDays(29);
+        TimelineEvent[] late = [new(new DateTimeOffset(lastDay.ToDateTime(new TimeOnly(18, 30)), TimeSpan.Zero), TimelineEvent.KillSwitchEngaged, "Kill switch engaged")];
+
+        using var json = JsonDocument.Parse(DashboardCharts.Costs(CostDays(30), Granularity.Day, late, (Day, lastDay)).Spend.ToJson());
+
+        var xaxis = json.RootElement.GetProperty("xaxis");
+        var x = json.RootElement.GetProperty("annotations").GetProperty("xaxis")[0].GetProperty("x").GetInt64();
+        Assert.InRange(x, xaxis.GetProperty("min").GetInt64(), xaxis.GetProperty("max").GetInt64());
     }
 
     [Fact]
@@ -123,6 +137,7 @@ public sealed class DashboardChartsTests
         Assert.Equal("datetime", evaluations.RootElement.GetProperty("xaxis").GetProperty("type").GetString());
         Assert.Equal(0.92, evaluations.RootElement.GetProperty("series")[0].GetProperty("data")[2][1].GetDouble(), 6);
         Assert.Equal(TimelineEvent.EvaluationAlert, evaluations.RootElement.GetProperty("annotations").GetProperty("xaxis")[0].GetProperty("kind").GetString());
+        Assert.Equal(alert.At.ToUnixTimeMilliseconds(), evaluations.RootElement.GetProperty("annotations").GetProperty("xaxis")[0].GetProperty("x").GetInt64());
         // Runs and their alerts are instants: drawn in the viewer's own time zone.
         Assert.False(evaluations.RootElement.GetProperty("xaxis").GetProperty("labels").GetProperty("datetimeUTC").GetBoolean());
         Assert.Equal("your time zone", evaluations.RootElement.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());

@@ -125,7 +125,7 @@ public sealed record ApexOptions
                 Max = range is { } s ? new DateTimeOffset(s.To.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddHours(12).ToUnixTimeMilliseconds() : null,
             },
             Yaxis = new ApexYAxis(new ApexTitle(yTitle), Min: 0, Max: yMax, ForceNiceScale: true),
-            Annotations = new ApexAnnotations([.. events.Select(Annotation)]),
+            Annotations = new ApexAnnotations([.. events.Select(e => Annotation(e, atItsDay: !instants))]),
             Stroke = bars ? null : new ApexStroke(2, "straight"),
             Markers = bars ? null : new ApexMarkers(3),
             PlotOptions = bars ? new ApexPlotOptions(new ApexBar("70%")) : null,
@@ -156,9 +156,13 @@ public sealed record ApexOptions
         Format = format,
     };
 
-    /// <summary>A vertical line at the event, labelled, in the event's colour (white text on it: 4.5:1 or more).</summary>
-    private static ApexXAnnotation Annotation(TimelineEvent e) => new(
-        e.At.ToUnixTimeMilliseconds(),
+    /// <summary>
+    /// A vertical line at the event, labelled, in the event's colour (white text on it: 4.5:1 or more). On a chart of
+    /// UTC days it stands on its day's bar (each day is drawn around its midnight, half a day either side), so an event
+    /// in the afternoon of the last day stays inside the axis.
+    /// </summary>
+    private static ApexXAnnotation Annotation(TimelineEvent e, bool atItsDay) => new(
+        atItsDay ? new DateTimeOffset(e.At.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds() : e.At.ToUnixTimeMilliseconds(),
         TimelineEvent.ColorOf(e.Kind),
         new ApexAnnotationLabel(e.Label, TimelineEvent.ColorOf(e.Kind), new ApexLabelStyle("#ffffff", TimelineEvent.ColorOf(e.Kind))),
         e.Kind);
