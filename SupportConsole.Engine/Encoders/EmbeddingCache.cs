@@ -5,13 +5,20 @@ namespace SupportConsole.Engine.Encoders;
 /// <summary>
 /// Encoder embeddings kept on disk by (SHA-256 of the text, encoder version), so a retrain embeds only texts it has
 /// not seen. One append-only file per encoder version: a header (magic, dimensions), then records of 32 hash bytes
-/// and the embedding's floats. A torn last record (a crash mid-write) is ignored on open.
+/// and the embedding's floats. A torn last record (a crash mid-write) is cut off before the next read or append.
+/// Processes that share the folder (two instances, a command beside the app) take turns through an exclusive lock
+/// on a sibling ".lock" file; each writes whole records only while it holds it.
 /// </summary>
 public sealed class EmbeddingCache
 {
     private const int Magic = 0x31434553; // "SEC1"
     private const int HashBytes = 32;
     private const int BatchSize = 256;
+
+    /// <summary>Batches embedded at once: the machines this runs on have two cores or more.</summary>
+    private static readonly int EncoderThreads = Math.Clamp(Environment.ProcessorCount, 1, 2);
+    private const int HeaderBytes = 8;
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Dictionary<string, float[]> _rows = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -22,6 +29,8 @@ public sealed class EmbeddingCache
         _path = path;
         Dimensions = dimensions;
     }
+
+    private int RecordBytes => HashBytes + (4 * Dimensions);
 
     public int Dimensions { get; }
 
@@ -72,14 +81,18 @@ public sealed class EmbeddingCache
             }
         }
 
-        for (var start = 0; start < missing.Count; start += BatchSize)
+        // Batches side by side, each through the encoder on its own thread (one session, one thread per run): a batch
+        // holds the same texts however many run at once, so its vectors are the same bits.
+        var done = 0;
+        var batches = Enumerable.Range(0, (missing.Count + BatchSize - 1) / BatchSize).ToArray();
+        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = EncoderThreads, CancellationToken = cancellationToken }, b =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = missing.Skip(start).Take(BatchSize).ToArray();
+            var batch = missing.Skip(b * BatchSize).Take(BatchSize).ToArray();
             var vectors = encoder.Embed([.. batch.Select(i => texts[i])]);
-            Append([.. batch.Select((row, b) => (keys[row], vectors.AsSpan(b * Dimensions, Dimensions).ToArray()))]);
-            progress?.Report($"embedded {Math.Min(start + BatchSize, missing.Count)} of {missing.Count} new texts ({texts.Count - missing.Count} from the cache)");
-        }
+            Append([.. batch.Select((row, r) => (keys[row], vectors.AsSpan(r * Dimensions, Dimensions).ToArray()))]);
+            var embedded = Interlocked.Add(ref done, batch.Length);
+            progress?.Report($"embedded {embedded} of {missing.Count} new texts ({texts.Count - missing.Count} from the cache)");
+        });
 
         var result = new float[texts.Count * Dimensions];
         lock (_lock)
@@ -99,10 +112,21 @@ public sealed class EmbeddingCache
     {
         lock (_lock)
         {
-            var isNew = !File.Exists(_path) || new FileInfo(_path).Length == 0;
-            using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var fileLock = AcquireFileLock();
+            using var stream = new FileStream(_path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            if (stream.Length < HeaderBytes)
+            {
+                stream.SetLength(0);
+            }
+            else
+            {
+                // Another process may have died mid-record: start on a record boundary.
+                stream.SetLength(stream.Length - ((stream.Length - HeaderBytes) % RecordBytes));
+            }
+
+            stream.Seek(0, SeekOrigin.End);
             using var writer = new BinaryWriter(stream);
-            if (isNew)
+            if (stream.Length == 0)
             {
                 writer.Write(Magic);
                 writer.Write(Dimensions);
@@ -124,6 +148,26 @@ public sealed class EmbeddingCache
         }
     }
 
+    /// <summary>
+    /// The folder's exclusive lock (a ".lock" file opened unshared, which .NET maps to an advisory lock on Linux and
+    /// a share mode on Windows), waited for up to two minutes.
+    /// </summary>
+    private FileStream AcquireFileLock()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(_path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < LockTimeout)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
     private void ReadExisting()
     {
         if (!File.Exists(_path))
@@ -131,9 +175,10 @@ public sealed class EmbeddingCache
             return;
         }
 
+        using var fileLock = AcquireFileLock();
         using var stream = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         using var reader = new BinaryReader(stream);
-        if (stream.Length < 8 || reader.ReadInt32() != Magic || reader.ReadInt32() != Dimensions)
+        if (stream.Length < HeaderBytes || reader.ReadInt32() != Magic || reader.ReadInt32() != Dimensions)
         {
             // Not ours, or another shape: start over rather than misread it.
             stream.Close();
@@ -141,8 +186,7 @@ public sealed class EmbeddingCache
             return;
         }
 
-        var recordBytes = HashBytes + (4 * Dimensions);
-        while (stream.Length - stream.Position >= recordBytes)
+        while (stream.Length - stream.Position >= RecordBytes)
         {
             var key = Convert.ToHexString(reader.ReadBytes(HashBytes));
             var vector = new float[Dimensions];
@@ -154,7 +198,7 @@ public sealed class EmbeddingCache
             _rows[key] = vector;
         }
 
-        // Appends must start on a record boundary.
+        // A torn last record is cut off: appends start on a record boundary.
         stream.SetLength(stream.Position);
     }
 }

@@ -21,7 +21,8 @@ public sealed class KnowledgeIndex
     private readonly ITextEmbedder? _embedder;
     private readonly RetrievalSettings _settings;
 
-    private KnowledgeIndex(KbChunk[] chunks, HashSet<string>[] chunkIntents, ITextEmbedder? embedder, RetrievalSettings settings, string version)
+    private KnowledgeIndex(KbChunk[] chunks, HashSet<string>[] chunkIntents, ITextEmbedder? embedder, ITextEmbedder? chunkEmbedder,
+        RetrievalSettings settings, string version)
     {
         _chunks = chunks;
         _chunkIntents = chunkIntents;
@@ -29,7 +30,7 @@ public sealed class KnowledgeIndex
         _settings = settings;
         Version = version;
         _bm25 = new Bm25Scorer([.. chunks.Select(c => RetrievalTokenizer.Tokenize(IndexText(c), settings.LightStemming))], settings.Bm25K1, settings.Bm25B);
-        _vectors = embedder is null || chunks.Length == 0 ? null : embedder.Embed([.. chunks.Select(IndexText)]);
+        _vectors = chunkEmbedder is null || chunks.Length == 0 ? null : chunkEmbedder.Embed([.. chunks.Select(IndexText)]);
         if (_vectors is not null && _vectors.Length != chunks.Length * embedder!.Dimensions)
         {
             throw new InvalidOperationException(
@@ -48,9 +49,12 @@ public sealed class KnowledgeIndex
 
     /// <summary>
     /// Chunks <paramref name="articles"/> and indexes them; <paramref name="embedder"/> is needed for the dense and hybrid
-    /// modes and ignored in BM25 mode. Embeds every chunk once, so build once per knowledge-base version.
+    /// modes and ignored in BM25 mode. Embeds every chunk once, so build once per knowledge-base version; queries are
+    /// always embedded by <paramref name="embedder"/>, chunks by <paramref name="chunkEmbedder"/> when given (the same
+    /// model behind a cache of section vectors).
     /// </summary>
-    public static KnowledgeIndex Build(IReadOnlyList<KbArticle> articles, ITextEmbedder? embedder, RetrievalSettings settings)
+    public static KnowledgeIndex Build(IReadOnlyList<KbArticle> articles, ITextEmbedder? embedder, RetrievalSettings settings,
+        ITextEmbedder? chunkEmbedder = null)
     {
         ArgumentNullException.ThrowIfNull(articles);
         ArgumentNullException.ThrowIfNull(settings);
@@ -58,6 +62,11 @@ public sealed class KnowledgeIndex
         if (settings.Mode != RetrievalMode.Bm25 && embedder is null)
         {
             throw new ArgumentException($"retrieval mode {settings.Mode} needs an embedder", nameof(embedder));
+        }
+
+        if (chunkEmbedder is not null && (chunkEmbedder.VersionId != embedder?.VersionId || chunkEmbedder.Dimensions != embedder.Dimensions))
+        {
+            throw new ArgumentException($"chunks embedded by {chunkEmbedder.VersionId} cannot be searched with {embedder?.VersionId ?? "no embedder"}", nameof(chunkEmbedder));
         }
 
         var duplicate = articles.GroupBy(a => a.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -81,7 +90,8 @@ public sealed class KnowledgeIndex
         }
 
         var version = "kb-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(hash.ToString())))[..12];
-        return new KnowledgeIndex([.. chunks], [.. chunks.Select(c => intents[c.ArticleId])], used, settings, version);
+        return new KnowledgeIndex([.. chunks], [.. chunks.Select(c => intents[c.ArticleId])], used, used is null ? null : chunkEmbedder ?? used,
+            settings, version);
     }
 
     /// <summary>The best chunk of each of the top <paramref name="top"/> sections for <paramref name="query"/>, best first.</summary>

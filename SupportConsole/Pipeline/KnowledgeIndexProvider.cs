@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Jobs;
@@ -15,15 +16,20 @@ public sealed record KnowledgeIndexState(string Version, string? EmbedderVersion
 /// <summary>
 /// Holds the live help-center index, built from the database. A rebuild makes a new index beside the live one and
 /// swaps the reference: searches never see a half-built index and never wait. Each version that goes live is
-/// recorded (version, chunks, duration) and named in the settings, so every instance can follow it.
+/// recorded (version, chunks, duration) and named in the settings, so every instance can follow it. Sections are
+/// embedded once per text and encoder version: their vectors are kept in the model cache (a file of their own beside
+/// the training embeddings), so a start or a rebuild embeds only the sections that changed.
 /// </summary>
 public sealed class KnowledgeIndexProvider(
     IDbContextFactory<SupportConsoleDbContext> contexts,
-    ITextEmbedder embedder,
+    ITextEmbedder encoder,
+    ModelRegistry.ShippedRouterBuilder models,
     Cluster.IClusterBus cluster,
     TimeProvider clock,
     ILogger<KnowledgeIndexProvider> logger)
 {
+    private readonly Lazy<ITextEmbedder> _sections = new(() => new CachedTextEmbedder(encoder,
+        EmbeddingCache.Open(Path.Combine(models.CacheDirectory, "embeddings", "knowledge"), encoder.VersionId, encoder.Dimensions)));
     private readonly SemaphoreSlim _build = new(1, 1);
     private volatile KnowledgeSearch? _current;
     private volatile KnowledgeIndexState? _state;
@@ -57,13 +63,13 @@ public sealed class KnowledgeIndexProvider(
             var articles = await db.KbArticles.AsNoTracking().Include(a => a.Sections).OrderBy(a => a.Id).ToListAsync(cancellationToken);
             var engineArticles = articles.Select(KnowledgeWriter.ToEngine).ToList();
             await Report(progress, 0.2, $"embedding the sections of {articles.Count} articles");
-            var index = KnowledgeIndex.Build(engineArticles, embedder, new RetrievalSettings());
+            var index = KnowledgeIndex.Build(engineArticles, encoder, new RetrievalSettings(), chunkEmbedder: _sections.Value);
             cancellationToken.ThrowIfCancellationRequested();
 
             // The old index keeps answering until the line below: this report is the last moment before the swap.
             await Report(progress, 0.9, $"built {index.Version} ({index.ChunkCount} chunks); going live");
-            var search = new KnowledgeSearch(index, engineArticles, embedder.VersionId);
-            var state = new KnowledgeIndexState(index.Version, embedder.VersionId, articles.Count, index.ChunkCount, clock.GetUtcNow(),
+            var search = new KnowledgeSearch(index, engineArticles, encoder.VersionId);
+            var state = new KnowledgeIndexState(index.Version, encoder.VersionId, articles.Count, index.ChunkCount, clock.GetUtcNow(),
                 Math.Round(clockStart.Elapsed.TotalMilliseconds, 1), builtBy);
             _current = search;
             _state = state;
