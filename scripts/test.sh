@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, as CI does (.ci/run calls this script): everything on the embedded default (SQLite),
-# then the provider-neutral integration tests again on PostgreSQL (a throw-away cluster on 127.0.0.1, deleted after).
+# and the provider-neutral integration tests again on PostgreSQL (a throw-away cluster on 127.0.0.1, deleted after).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The .NET SDK's own usage telemetry stays off (docs/privacy.md).
@@ -20,10 +20,44 @@ dotnet build SupportConsole.sln -c Release
 export Models__CacheDirectory="${Models__CacheDirectory:-$PWD/var/test-model-cache}"
 echo "== shipped router (built once into $Models__CacheDirectory)"
 dotnet SupportConsole/bin/Release/net10.0/SupportConsole.dll router build-shipped
-echo "== all tests (SQLite; the multi-instance tests on PostgreSQL)"
-dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal"
 
-# (Jobs.Embedded tests the SQLite job storage, which PostgreSQL installations do not use.)
-echo "== provider-neutral integration tests on PostgreSQL"
-SUPPORTCONSOLE_TEST_PROVIDER=Postgres dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal" \
-  --filter "(FullyQualifiedName~SupportConsole.Tests.Api|FullyQualifiedName~SupportConsole.Tests.Jobs|FullyQualifiedName~SupportConsole.Tests.Review|FullyQualifiedName~SupportConsole.Tests.Data|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded"
+# Two test processes side by side: most of a test's time is waiting (browsers, job servers, child processes), and
+# each process still runs its classes one after another (AssemblyInfo.cs). The pages shard names its namespaces;
+# the engine shard is everything else on SQLite, then the provider-neutral integration tests again on PostgreSQL
+# (Jobs.Embedded tests the SQLite job storage, which PostgreSQL installations do not use).
+pages_namespaces=(EndToEnd Operations Security Components Administration Tickets Cli Encoders Drafting Routing Retrieval)
+pages_filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
+engine_filter="$(printf '&FullyQualifiedName!~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
+postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."
+
+# Each shard's lines carry its name; a shard's status is its test run's.
+run_tests() {
+  local name="$1"
+  shift
+  dotnet test SupportConsole.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | sed -u "s/^/[$name] /"
+}
+
+started=$SECONDS
+echo "== tests: [pages] and [engine] on SQLite side by side, then [postgres] after [engine]"
+(
+  status=0
+  run_tests pages --filter "${pages_filter#|}" || status=$?
+  echo "== [pages] ended after $((SECONDS - started)) s (status $status)"
+  exit "$status"
+) &
+pages=$!
+(
+  status=0
+  run_tests engine --filter "${engine_filter#&}" || status=$?
+  echo "== [engine] ended after $((SECONDS - started)) s (status $status)"
+  SUPPORTCONSOLE_TEST_PROVIDER=Postgres run_tests postgres --filter "$postgres_filter" || status=$?
+  echo "== [postgres] ended after $((SECONDS - started)) s (status $status)"
+  exit "$status"
+) &
+engine=$!
+
+status=0
+wait "$pages" || status=$?
+wait "$engine" || status=$?
+echo "== tests ended in $((SECONDS - started)) s (status $status)"
+exit "$status"
