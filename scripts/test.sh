@@ -21,11 +21,17 @@ export Models__CacheDirectory="${Models__CacheDirectory:-$PWD/var/test-model-cac
 echo "== shipped router (built once into $Models__CacheDirectory)"
 dotnet SupportConsole/bin/Release/net10.0/SupportConsole.dll router build-shipped
 
-# Two test processes side by side: most of a test's time is waiting (browsers, job servers, child processes), and
-# each process still runs its classes one after another (AssemblyInfo.cs). The pages shard names its namespaces;
+# The app processes the tests start (instances, crashes, the privacy audit) compile with quick JIT: the app's own
+# setting (no quick JIT, docs/decisions/009-ingest-cpu.md) is for a server under load, and costs each short-lived child
+# about 2 more CPU-seconds at start.
+export DOTNET_TC_QuickJit=1
+
+# Two test processes side by side: one alone leaves a core idle while it waits (browsers, job servers, child processes);
+# each process still runs its classes one after another (AssemblyInfo.cs). The pages shard names its namespaces (the
+# cluster tests among them, which balances the two: [engine] goes on with [postgres]);
 # the engine shard is everything else on SQLite, then the provider-neutral integration tests again on PostgreSQL
 # (Jobs.Embedded tests the SQLite job storage, which PostgreSQL installations do not use).
-pages_namespaces=(EndToEnd Operations Security Components Administration Tickets Cli Encoders Drafting Routing Retrieval)
+pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Cli Encoders Drafting Routing Retrieval)
 pages_filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 engine_filter="$(printf '&FullyQualifiedName!~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."
