@@ -53,12 +53,13 @@ echo "== tests: [pages] and [engine] on SQLite side by side, then [postgres] aft
 ) &
 pages=$!
 (
-  status=0
-  run_tests engine --filter "${engine_filter#&}" || status=$?
-  echo "== [engine] ended after $((SECONDS - started)) s (status $status)"
-  SUPPORTCONSOLE_TEST_PROVIDER=Postgres run_tests postgres --filter "$postgres_filter" || status=$?
-  echo "== [postgres] ended after $((SECONDS - started)) s (status $status)"
-  exit "$status"
+  engine_status=0
+  run_tests engine --filter "${engine_filter#&}" || engine_status=$?
+  echo "== [engine] ended after $((SECONDS - started)) s (status $engine_status)"
+  postgres_status=0
+  SUPPORTCONSOLE_TEST_PROVIDER=Postgres run_tests postgres --filter "$postgres_filter" || postgres_status=$?
+  echo "== [postgres] ended after $((SECONDS - started)) s (status $postgres_status)"
+  exit $((engine_status != 0 ? engine_status : postgres_status))
 ) &
 engine=$!
 

@@ -199,8 +199,9 @@ public sealed class WorkspaceBrowserTests(BrowserFixture browser, WorkspaceBrows
             await page.Locator($"[data-testid=queue-row][data-ticket='{Id(ticket)}'] input[type=checkbox]").CheckAsync();
         }
 
+        // The count comes back from the server after each tick: wait for it rather than read the bar at once.
         var bar = page.Locator("[data-testid=bulk-bar]");
-        StringAssert(await bar.InnerTextAsync(), "2 selected");
+        await bar.Filter(new LocatorFilterOptions { HasText = "2 selected" }).WaitForAsync();
 
         // Cancelling the confirmation changes nothing.
         await page.ClickAsync("[data-testid=bulk-escalate]");
