@@ -14,10 +14,10 @@ public sealed class EmbeddingCache
     private const int Magic = 0x31434553; // "SEC1"
     private const int HashBytes = 32;
     private const int BatchSize = 256;
+    private const int HeaderBytes = 8;
 
     /// <summary>Batches embedded at once: the machines this runs on have two cores or more.</summary>
     private static readonly int EncoderThreads = Math.Clamp(Environment.ProcessorCount, 1, 2);
-    private const int HeaderBytes = 8;
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Dictionary<string, float[]> _rows = new(StringComparer.Ordinal);
