@@ -1,5 +1,6 @@
 using SupportConsole;
 using SupportConsole.Cli;
+using SupportConsole.Hosting;
 
 if (SupportConsoleCommandLine.IsCommand(args))
 {

@@ -1,6 +1,7 @@
 using SupportConsole.Administration;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Tests.Administration;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
+using SupportConsole.Knowledge;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Administration;

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Api;
 using SupportConsole.Data;
+using SupportConsole.Identity;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Api;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Reporting;

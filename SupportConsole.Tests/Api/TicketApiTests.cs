@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Pipeline;
+using SupportConsole.Ingest;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Api;

@@ -5,8 +5,9 @@ using Npgsql;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
-using SupportConsole.ModelRegistry;
-using SupportConsole.Pipeline;
+using SupportConsole.Hosting;
+using SupportConsole.Knowledge;
+using SupportConsole.Routing;
 using SupportConsole.Tests.EndToEnd;
 using SupportConsole.Tests.TestSupport;
 

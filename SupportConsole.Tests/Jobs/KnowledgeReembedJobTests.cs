@@ -2,10 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Jobs;
-using SupportConsole.Pipeline;
+using SupportConsole.Knowledge;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Jobs;
@@ -20,13 +21,13 @@ public sealed class KnowledgeReembedJobTests
     {
         using var app = new AppFactory();
         var index = app.Services.GetRequiredService<KnowledgeIndexProvider>();
-        var events = app.Services.GetRequiredService<JobEvents>();
+        var changes = app.Services.GetRequiredService<ChangeFeed>();
         var before = index.Current.IndexVersion;
         Assert.DoesNotContain(index.Current.Search(Marker, null, 3), s => s.SectionTitle.Contains(Marker, StringComparison.Ordinal));
 
         using var atSwap = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        events.Changed += run =>
+        using var subscription = changes.Subscribe(JobTopics.RunChanged, run =>
         {
             // Raised on the job's own thread just before the new index goes live: hold it there while the test searches.
             if (run.Kind == JobKinds.KnowledgeReembed && run.ProgressMessage?.StartsWith("built", StringComparison.Ordinal) == true)
@@ -34,7 +35,7 @@ public sealed class KnowledgeReembedJobTests
                 atSwap.Set();
                 release.Wait(TimeSpan.FromSeconds(60));
             }
-        };
+        });
 
         var (articleId, version, markdown) = await ArticleAsync(app, "card-delivery");
         var saved = await app.Services.GetRequiredService<KnowledgeAdmin>().SaveAsync(articleId, version,

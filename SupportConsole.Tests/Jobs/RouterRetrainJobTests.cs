@@ -5,8 +5,9 @@ using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Jobs;
-using SupportConsole.ModelRegistry;
+using SupportConsole.Routing;
 using SupportConsole.Tests.TestSupport;
+using SupportConsole.Training;
 
 namespace SupportConsole.Tests.Jobs;
 

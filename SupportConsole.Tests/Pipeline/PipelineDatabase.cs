@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using SupportConsole.Data;
-using SupportConsole.Pipeline;
+using SupportConsole.Ingest;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Pipeline;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
 using SupportConsole.Data.Entities;
 using SupportConsole.Reporting;
 using SupportConsole.Tests.TestSupport;

@@ -1,3 +1,4 @@
+using SupportConsole.Accounting;
 using SupportConsole.Reporting;
 
 namespace SupportConsole.Tests.Reporting;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using SupportConsole.ModelRegistry;
+using SupportConsole.Routing;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Security;

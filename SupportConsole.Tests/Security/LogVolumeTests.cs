@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using SupportConsole.Pipeline;
+using SupportConsole.Delivery;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Security;

@@ -5,7 +5,7 @@ using SupportConsole.Engine.Routing;
 using SupportConsole.Engine.Routing.Calibration;
 using SupportConsole.Engine.Routing.Training;
 using SupportConsole.Jobs;
-using SupportConsole.ModelRegistry;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
 using SupportConsole.Data;
 using SupportConsole.Reporting;
 

@@ -5,8 +5,7 @@ using SupportConsole.Data;
 using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Engine.Routing.Cascade;
-using SupportConsole.ModelRegistry;
-using SupportConsole.Pipeline;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Tests.TestSupport;
 

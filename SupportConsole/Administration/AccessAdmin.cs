@@ -49,12 +49,12 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         return rows;
     }
 
-    public async Task<ActionOutcome> CreateUserAsync(string email, string displayName, string role, string password, ConsoleActor actor)
+    public async Task<ActionResult> CreateUserAsync(string email, string displayName, string role, string password, ConsoleActor actor)
     {
         actor.Require(Roles.Admin, "create users");
         if (!Roles.All.Contains(role))
         {
-            return new ActionOutcome(false, $"Unknown role {role}.");
+            return new ActionResult(false, $"Unknown role {role}.");
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -63,17 +63,17 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {
-            return new ActionOutcome(false, Describe(created));
+            return new ActionResult(false, Describe(created));
         }
 
         await users.AddToRolesAsync(user, Roles.Including(role));
         await AuditAsync(actor, "user.created", "user", user.Email!, new { role });
         logger.LogInformation("{Actor} created user {Email} as {Role}", actor.Name, user.Email, role);
-        return new ActionOutcome(true, $"User {email} created as {role}.");
+        return new ActionResult(true, $"User {email} created as {role}.");
     }
 
     /// <summary>Gives <paramref name="userId"/> the role <paramref name="role"/> (and the roles below it); audited with the old and the new role.</summary>
-    public Task<ActionOutcome> SetRoleAsync(string userId, string role, ConsoleActor actor) =>
+    public Task<ActionResult> SetRoleAsync(string userId, string role, ConsoleActor actor) =>
         ChangeAccountAsync(userId, actor, "change roles", async (users, user) =>
         {
             if (!Roles.All.Contains(role))
@@ -94,7 +94,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         });
 
     /// <summary>Deactivates an account: it cannot sign in, and its sessions end.</summary>
-    public Task<ActionOutcome> DeactivateAsync(string userId, ConsoleActor actor) =>
+    public Task<ActionResult> DeactivateAsync(string userId, ConsoleActor actor) =>
         ChangeAccountAsync(userId, actor, "deactivate users", async (users, user) =>
         {
             if (user.DeactivatedAt is not null)
@@ -108,7 +108,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
             return AccountChange.Done($"{user.Email} is deactivated; their sessions end within a minute.", "user.deactivated", null);
         });
 
-    public Task<ActionOutcome> ReactivateAsync(string userId, ConsoleActor actor) =>
+    public Task<ActionResult> ReactivateAsync(string userId, ConsoleActor actor) =>
         ChangeAccountAsync(userId, actor, "reactivate users", async (users, user) =>
         {
             if (user.DeactivatedAt is null)
@@ -125,7 +125,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
     /// Gives the user a new temporary password (returned once, to pass on; only its hash is stored). The old password stops
     /// working at once, and the new security stamp ends the user's sessions. A locked-out user can sign in with it at once.
     /// </summary>
-    public async Task<(ActionOutcome Outcome, string? Password)> ResetPasswordAsync(string userId, ConsoleActor actor)
+    public async Task<(ActionResult Outcome, string? Password)> ResetPasswordAsync(string userId, ConsoleActor actor)
     {
         var password = TemporaryPassword.Create();
         var outcome = await ChangeAccountAsync(userId, actor, "reset passwords", async (users, user) =>
@@ -145,7 +145,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
     }
 
     /// <summary>Deletes an account (the audit log keeps its email as the actor of what it did).</summary>
-    public Task<ActionOutcome> DeleteUserAsync(string userId, ConsoleActor actor) =>
+    public Task<ActionResult> DeleteUserAsync(string userId, ConsoleActor actor) =>
         ChangeAccountAsync(userId, actor, "delete users", async (users, user) =>
         {
             var role = TopRole(await users.GetRolesAsync(user));
@@ -157,7 +157,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
     /// Makes <paramref name="email"/> an active admin: creates the account (with <paramref name="password"/>) or promotes and
     /// reactivates an existing one. For the server's command line, when nobody can reach the admin pages any more.
     /// </summary>
-    public async Task<ActionOutcome> AddAdminAsync(string email, string? displayName, string? password, ConsoleActor actor)
+    public async Task<ActionResult> AddAdminAsync(string email, string? displayName, string? password, ConsoleActor actor)
     {
         actor.Require(Roles.Admin, "add admins");
         email = email.Trim();
@@ -167,7 +167,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         {
             if (string.IsNullOrEmpty(password))
             {
-                return new ActionOutcome(false, $"there is no account {email}: give a password for the new admin");
+                return new ActionResult(false, $"there is no account {email}: give a password for the new admin");
             }
 
             var outcome = await CreateUserAsync(email, string.IsNullOrWhiteSpace(displayName) ? email : displayName, Roles.Admin, password, actor);
@@ -180,7 +180,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
             var reset = await users.ResetPasswordAsync(existing, await users.GeneratePasswordResetTokenAsync(existing), password);
             if (!reset.Succeeded)
             {
-                return new ActionOutcome(false, Describe(reset));
+                return new ActionResult(false, Describe(reset));
             }
         }
 
@@ -198,14 +198,14 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         Check(await users.UpdateSecurityStampAsync(existing));
         await AuditAsync(actor, "user.admin-restored", "user", existing.Email!, new { wasAdmin, passwordSet = !string.IsNullOrEmpty(password) });
         logger.LogWarning("{Actor} made {Email} an active admin", actor.Name, existing.Email);
-        return new ActionOutcome(true, $"{existing.Email} is an active admin");
+        return new ActionResult(true, $"{existing.Email} is an active admin");
     }
 
     /// <summary>
     /// Runs one change to an account in a transaction, refuses it when it would leave no active admin, audits it and
     /// logs it. The change returns its outcome and, when it succeeded, what to audit.
     /// </summary>
-    private async Task<ActionOutcome> ChangeAccountAsync(string userId, ConsoleActor actor, string what,
+    private async Task<ActionResult> ChangeAccountAsync(string userId, ConsoleActor actor, string what,
         Func<UserManager<AppUser>, AppUser, Task<AccountChange>> change)
     {
         actor.Require(Roles.Admin, what);
@@ -218,7 +218,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
             await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
             if (await users.FindByIdAsync(userId) is not { } user)
             {
-                return new ActionOutcome(false, "There is no such user.");
+                return new ActionResult(false, "There is no such user.");
             }
 
             var email = user.Email!;
@@ -231,7 +231,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
             if (await ActiveAdminsAsync(db) == 0)
             {
                 await transaction.RollbackAsync();
-                return new ActionOutcome(false,
+                return new ActionResult(false,
                     $"{email} is the last active admin: make another user admin first (or run `users add-admin` on the server). Nothing changed.");
             }
 
@@ -243,7 +243,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         }
         catch (Exception e) when (DbExceptions.IsConflict(e))
         {
-            return new ActionOutcome(false, "Another change to the users was saved at the same moment; nothing changed. Try again.");
+            return new ActionResult(false, "Another change to the users was saved at the same moment; nothing changed. Try again.");
         }
         finally
         {
@@ -252,11 +252,11 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
     }
 
     /// <summary>What a change to an account did, and what the audit log records of it.</summary>
-    private sealed record AccountChange(ActionOutcome Outcome, string? AuditAction, object? AuditDetails)
+    private sealed record AccountChange(ActionResult Outcome, string? AuditAction, object? AuditDetails)
     {
-        public static AccountChange Refused(string message) => new(new ActionOutcome(false, message), null, null);
+        public static AccountChange Refused(string message) => new(new ActionResult(false, message), null, null);
 
-        public static AccountChange Done(string message, string auditAction, object? auditDetails) => new(new ActionOutcome(true, message), auditAction, auditDetails);
+        public static AccountChange Done(string message, string auditAction, object? auditDetails) => new(new ActionResult(true, message), auditAction, auditDetails);
     }
 
     private static Task<int> ActiveAdminsAsync(SupportConsoleDbContext db) =>
@@ -289,18 +289,18 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
     }
 
     /// <summary>Creates a key and returns it in full: the only time anyone sees it.</summary>
-    public async Task<(ActionOutcome Outcome, string? Key)> CreateKeyAsync(string name, IReadOnlyCollection<string> scopes, ConsoleActor actor,
+    public async Task<(ActionResult Outcome, string? Key)> CreateKeyAsync(string name, IReadOnlyCollection<string> scopes, ConsoleActor actor,
         CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin, "create API keys");
         if (string.IsNullOrWhiteSpace(name) || name.Length > 128)
         {
-            return (new ActionOutcome(false, "Give the key a name (up to 128 characters)."), null);
+            return (new ActionResult(false, "Give the key a name (up to 128 characters)."), null);
         }
 
         if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
         {
-            return (new ActionOutcome(false, "Choose at least one valid scope."), null);
+            return (new ActionResult(false, "Choose at least one valid scope."), null);
         }
 
         var key = ApiKeyFormat.NewKey();
@@ -317,7 +317,7 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         });
         db.AuditEvents.Add(Audit(actor, "api-key.created", "api-key", name.Trim(), new { scopes }));
         await db.SaveChangesAsync(cancellationToken);
-        return (new ActionOutcome(true, "Key created. Copy it now: it will not be shown again."), key);
+        return (new ActionResult(true, "Key created. Copy it now: it will not be shown again."), key);
     }
 
     public async Task<IReadOnlyList<ApiKeyRow>> KeysAsync(ConsoleActor actor, CancellationToken cancellationToken = default)
@@ -326,20 +326,20 @@ public sealed class AccessAdmin(IDbContextFactory<SupportConsoleDbContext> conte
         return await KeysAsync(cancellationToken);
     }
 
-    public async Task<ActionOutcome> RevokeKeyAsync(Guid id, ConsoleActor actor, CancellationToken cancellationToken = default)
+    public async Task<ActionResult> RevokeKeyAsync(Guid id, ConsoleActor actor, CancellationToken cancellationToken = default)
     {
         actor.Require(Roles.Admin, "revoke API keys");
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null || key.RevokedAt is not null)
         {
-            return new ActionOutcome(false, "No such active key.");
+            return new ActionResult(false, "No such active key.");
         }
 
         key.RevokedAt = clock.GetUtcNow();
         db.AuditEvents.Add(Audit(actor, "api-key.revoked", "api-key", key.Name, null));
         await db.SaveChangesAsync(cancellationToken);
-        return new ActionOutcome(true, $"Key {key.Name} revoked.");
+        return new ActionResult(true, $"Key {key.Name} revoked.");
     }
 
     private async Task AuditAsync(ConsoleActor actor, string action, string type, string id, object? details)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Reporting;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Administration;
 

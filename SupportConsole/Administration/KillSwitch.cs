@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Identity;
 
@@ -11,11 +12,9 @@ public sealed record KillSwitchState(bool Engaged, string? ChangedBy, DateTimeOf
 /// Flips the kill switch (auto-resolve off: everything becomes suggest-only) and tells every open browser, on every
 /// instance. The gate reads the switch from the database for every ticket, so a flip applies to the very next one.
 /// </summary>
-public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings, Cluster.IClusterBus cluster, ILogger<KillSwitch> logger)
+public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contexts, SettingsStore settings, ChangeFeed changes, ILogger<KillSwitch> logger)
 {
     private KillSwitchState? _current;
-
-    public event Action<KillSwitchState>? Changed;
 
     public async Task<KillSwitchState> CurrentAsync(CancellationToken cancellationToken = default)
     {
@@ -45,8 +44,7 @@ public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contex
         logger.LogWarning("Kill switch {State} by {Actor}: {Reason}", engaged ? "engaged" : "released", actor.Name, reason.Trim());
         var state = new KillSwitchState(engaged, actor.Name, row.UpdatedAt, row.Reason);
         _current = state;
-        Changed?.Invoke(state);
-        cluster.Publish(Cluster.ClusterTopics.KillSwitch, engaged ? "on" : "off");
+        changes.Publish(KillSwitchTopics.Flipped, state);
         return state;
     }
 
@@ -55,6 +53,24 @@ public sealed class KillSwitch(IDbContextFactory<SupportConsoleDbContext> contex
     {
         _current = null;
         var state = await CurrentAsync(cancellationToken);
-        Changed?.Invoke(state);
+        changes.Raise(KillSwitchTopics.Flipped, state);
+    }
+}
+
+/// <summary>The kill switch on the <see cref="ChangeFeed"/>: every banner and indicator, on every instance, shows a flip at once.</summary>
+public static class KillSwitchTopics
+{
+    public static readonly ChangeTopic<KillSwitchState> Flipped = new("kill-switch", state => state.Engaged ? "on" : "off");
+}
+
+/// <summary>Another instance flipped the switch: the gate's cached settings are read again for the next ticket, and the switch is read again.</summary>
+internal sealed class KillSwitchFollower(KillSwitch killSwitch, DataChanges dataChanges) : IChangeFollower
+{
+    public string Topic => KillSwitchTopics.Flipped.Name;
+
+    public Task FollowAsync(string payload, CancellationToken cancellationToken)
+    {
+        dataChanges.Settings.Advance();
+        return killSwitch.RefreshAsync(cancellationToken);
     }
 }

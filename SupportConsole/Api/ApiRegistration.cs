@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using SupportConsole.Identity;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Api;
 
@@ -23,6 +25,7 @@ public static class ApiRegistration
             .AddPolicy(ApiPolicies.TicketsWrite, Scope(ApiScopes.TicketsWrite))
             .AddPolicy(ApiPolicies.TicketsRead, Scope(ApiScopes.TicketsRead))
             .AddPolicy(ApiPolicies.ReportsRead, Scope(ApiScopes.ReportsRead));
+        builder.Services.AddReportsPolicy();
         builder.Services.AddSingleton<VerifiedApiKeys>();
         builder.Services.AddSingleton<TicketQueries>();
 

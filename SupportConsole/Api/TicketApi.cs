@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using SupportConsole.Pipeline;
+using SupportConsole.Identity;
+using SupportConsole.Ingest;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Api;
 

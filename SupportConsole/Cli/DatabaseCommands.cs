@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SupportConsole.Data;
+using SupportConsole.Hosting;
 
 namespace SupportConsole.Cli;
 

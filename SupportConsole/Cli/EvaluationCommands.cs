@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using SupportConsole.Data;
 using SupportConsole.Evaluation;
+using SupportConsole.Hosting;
 using SupportConsole.Jobs;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Cli;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Cli;
 
@@ -91,7 +92,7 @@ internal static class RetrievalCommands
                 : [Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true)];
             ITextEmbedder? model = !modes.Any(m => m != RetrievalMode.Bm25) ? null
                 : parse.GetRequiredValue(embedder) == "encoder"
-                    ? Engine.Encoders.SentenceEncoder.Load(ModelRegistry.EncoderProvider.PackageOf(new Pipeline.ModelOptions()))
+                    ? Engine.Encoders.SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions()))
                     : OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder));
             using var disposeModel = model as IDisposable;
             var boost = parse.GetValue(withIntent);

@@ -3,10 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Engine.Routing.Cascade;
 using SupportConsole.Engine.Routing.Benchmarking;
 using SupportConsole.Engine.Routing.Calibration;
+using SupportConsole.Engine.Routing.Cascade;
 using SupportConsole.Engine.Routing.Training;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Cli;
 
@@ -285,7 +286,7 @@ internal static class RouterCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = ShippedRouterServices();
-            var shipped = services.GetRequiredService<ModelRegistry.ShippedRouterBuilder>();
+            var shipped = services.GetRequiredService<ShippedRouterBuilder>();
             var directory = await shipped.EnsureBuiltAsync(new Progress(output), cancellationToken);
             output.WriteLine($"router {shipped.CommittedCard().VersionId} is in {directory}");
             return 0;
@@ -296,10 +297,10 @@ internal static class RouterCommands
     private static ServiceProvider ShippedRouterServices()
     {
         var builder = WebApplication.CreateBuilder([]);
-        builder.Services.AddOptions<Pipeline.ModelOptions>().BindConfiguration(Pipeline.ModelOptions.SectionName);
+        builder.Services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.SectionName);
         builder.Services.AddOptions<Data.DatabaseOptions>().BindConfiguration(Data.DatabaseOptions.SectionName);
-        builder.Services.AddSingleton<ModelRegistry.EncoderProvider>();
-        builder.Services.AddSingleton<ModelRegistry.ShippedRouterBuilder>();
+        builder.Services.AddSingleton<EncoderProvider>();
+        builder.Services.AddSingleton<ShippedRouterBuilder>();
         builder.Logging.ClearProviders();
         return builder.Services.BuildServiceProvider();
     }
@@ -323,7 +324,7 @@ internal static class RouterCommands
         }
 
         await using var services = ShippedRouterServices();
-        var shipped = services.GetRequiredService<ModelRegistry.ShippedRouterBuilder>();
+        var shipped = services.GetRequiredService<ShippedRouterBuilder>();
         if (RouterModelCard.Load(cardPath).VersionId != shipped.CommittedCard().VersionId)
         {
             throw new RouterModelException($"{given} holds a card but not its model files; only the shipped router's card is built on demand (router build-shipped)");
@@ -332,8 +333,8 @@ internal static class RouterCommands
         return await shipped.EnsureBuiltAsync(new Progress(Console.Error), cancellationToken);
     }
 
-    /// <summary>The encoder as the build copies it beside the app (the defaults of <see cref="Pipeline.ModelOptions"/>).</summary>
-    private static SentenceEncoder LoadEncoder() => SentenceEncoder.Load(ModelRegistry.EncoderProvider.PackageOf(new Pipeline.ModelOptions()));
+    /// <summary>The encoder as the build copies it beside the app (the defaults of <see cref="ModelOptions"/>).</summary>
+    private static SentenceEncoder LoadEncoder() => SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions()));
 
     private static EmbeddingCache OpenCache(string? directory, SentenceEncoder encoder) =>
         EmbeddingCache.Open(directory ?? Path.Combine(new Data.DatabaseOptions().ResolveDataDirectory(), "models", "cache", "embeddings"),

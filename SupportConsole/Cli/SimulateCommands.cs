@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
 using SupportConsole.Data;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Hosting;
 using SupportConsole.Operations;
-using SupportConsole.Pipeline;
 using SupportConsole.Reporting;
 
 namespace SupportConsole.Cli;

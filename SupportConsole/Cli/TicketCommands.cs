@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Hosting;
 using SupportConsole.Operations;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Identity;
 using SupportConsole.Administration;
 using SupportConsole.Data;
+using SupportConsole.Hosting;
 using SupportConsole.Identity;
 
 namespace SupportConsole.Cli;

@@ -1,7 +1,5 @@
 using MudBlazor;
 using MudBlazor.Services;
-using SupportConsole.Administration;
-using SupportConsole.Tickets;
 
 namespace SupportConsole.Components;
 
@@ -19,15 +17,6 @@ public static class ConsoleRegistration
             options.SnackbarConfiguration.VisibleStateDuration = 6000;
         });
         builder.Services.AddScoped<Shared.ViewerTime>();
-        builder.Services.AddSingleton<TicketPresence>();
-        builder.Services.AddSingleton<AgentDirectory>();
-        builder.Services.AddSingleton<QueueQueries>();
-        builder.Services.AddSingleton<TicketActions>();
-        builder.Services.AddSingleton<TicketDetails>();
-        builder.Services.AddSingleton<GoldenSetWhatIf>();
-        builder.Services.AddSingleton<PolicyAdmin>();
-        builder.Services.AddSingleton<KnowledgeAdmin>();
-        builder.Services.AddSingleton<AuditQueries>();
         return builder;
     }
 }

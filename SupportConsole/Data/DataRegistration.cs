@@ -46,6 +46,9 @@ public static class DataRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<DataChanges>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<GateOptions>().BindConfiguration(GateOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SettingsStore>();
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddSingleton<DatabaseInitializer>();
         return builder;

@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Data;
 

@@ -3,11 +3,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Administration;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Delivery;
 using SupportConsole.Engine.Evaluation;
 using SupportConsole.Jobs;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Evaluation;
 
@@ -20,7 +21,7 @@ public sealed class EvaluationRecorder(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     GoldenSetEvaluator evaluator,
     KillSwitch killSwitch,
-    EvaluationEvents events,
+    ChangeFeed changes,
     OutboxSignal outbox,
     IOptions<EvaluationOptions> options,
     TimeProvider clock,
@@ -85,7 +86,7 @@ public sealed class EvaluationRecorder(
             }
         }
 
-        events.Publish(run);
+        changes.Publish(EvaluationTopics.Completed, run);
         return run;
     }
 
@@ -122,17 +123,29 @@ public sealed class EvaluationRecorder(
     };
 }
 
-/// <summary>Tells open pages on every instance that an evaluation run finished (the Evaluations page and the alert banner listen).</summary>
-public sealed class EvaluationEvents(Cluster.IClusterBus cluster)
+/// <summary>Finished evaluations on the <see cref="ChangeFeed"/>: the evaluations page and the alert banner update live.</summary>
+public static class EvaluationTopics
 {
-    public event Action<EvaluationRun>? Completed;
+    /// <summary>The other instances get the run's id and read the run from the database (<see cref="EvaluationFollower"/>).</summary>
+    public static readonly ChangeTopic<EvaluationRun> Completed = new("evaluation", run => run.Id.ToString());
+}
 
-    public void Publish(EvaluationRun run)
+/// <summary>An evaluation another instance finished: read back from the database and told to this instance's pages.</summary>
+internal sealed class EvaluationFollower(ChangeFeed changes, IDbContextFactory<SupportConsoleDbContext> contexts) : IChangeFollower
+{
+    public string Topic => EvaluationTopics.Completed.Name;
+
+    public async Task FollowAsync(string payload, CancellationToken cancellationToken)
     {
-        Completed?.Invoke(run);
-        cluster.Publish(Cluster.ClusterTopics.Evaluation, run.Id.ToString());
-    }
+        if (!Guid.TryParse(payload, out var id))
+        {
+            return;
+        }
 
-    /// <summary>A run another instance finished (read back from the database): told to this instance's pages only.</summary>
-    public void RaiseFromCluster(EvaluationRun run) => Completed?.Invoke(run);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.EvaluationRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken) is { } run)
+        {
+            changes.Raise(EvaluationTopics.Completed, run);
+        }
+    }
 }

@@ -6,9 +6,10 @@ using SupportConsole.Engine.Drafting;
 using SupportConsole.Engine.Evaluation;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Ingest;
 using SupportConsole.Jobs;
-using SupportConsole.ModelRegistry;
-using SupportConsole.Pipeline;
+using SupportConsole.Knowledge;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Evaluation;
 

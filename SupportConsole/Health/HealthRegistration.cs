@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SupportConsole.Data;
-using SupportConsole.ModelRegistry;
+using SupportConsole.Routing;
 
 namespace SupportConsole.Health;
 

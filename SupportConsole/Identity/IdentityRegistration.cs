@@ -102,7 +102,6 @@ public static class IdentityRegistration
                 options.Lockout.MaxFailedAccessAttempts = security.Value.MaxFailedSignIns;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(security.Value.LockoutMinutes);
             });
-        builder.Services.AddSingleton<Administration.AccessAdmin>();
         return builder;
     }
 

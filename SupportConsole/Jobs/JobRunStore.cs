@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 
@@ -31,26 +32,18 @@ public sealed record JobRunView(
         r.FinishedAt, r.Attempts, r.CancelRequested, r.Error, r.ResultJson, r.HangfireJobId);
 }
 
-/// <summary>Tells open pages (on every instance) that a job run moved. Raised on the job's thread here.</summary>
-public sealed class JobEvents(Cluster.IClusterBus cluster)
+/// <summary>Job runs on the <see cref="ChangeFeed"/>: the jobs page and every run's status update live, on every instance.</summary>
+public static class JobTopics
 {
-    public event Action<JobRunView>? Changed;
-
-    public void Publish(JobRunView run)
-    {
-        Changed?.Invoke(run);
-        cluster.Publish(Cluster.ClusterTopics.JobRun, JsonSerializer.Serialize(run with { ResultJson = null }));
-    }
-
-    /// <summary>A run another instance executes moved: told to this instance's pages only.</summary>
-    public void RaiseFromCluster(JobRunView run) => Changed?.Invoke(run);
+    public static readonly ChangeTopic<JobRunView> RunChanged =
+        new("job-run", run => JsonSerializer.Serialize(run with { ResultJson = null }), payload => JsonSerializer.Deserialize<JobRunView>(payload));
 }
 
 /// <summary>
 /// The job runs table: creating runs (one per piece of work, however often it is asked for), their progress, their
-/// end, and cancellation requests. Every state change is published to <see cref="JobEvents"/>.
+/// end, and cancellation requests. Every state change is published to <see cref="JobTopics.RunChanged"/>.
 /// </summary>
-public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> contexts, JobEvents events, TimeProvider clock, ILogger<JobRunStore> logger)
+public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> contexts, ChangeFeed changes, TimeProvider clock, ILogger<JobRunStore> logger)
 {
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
@@ -97,7 +90,7 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
         }
 
         var view = JobRunView.Of(run);
-        events.Publish(view);
+        changes.Publish(JobTopics.RunChanged, view);
         return (view, true);
     }
 
@@ -148,7 +141,7 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
             // Work asked for from now on may see newer data than this run read: it gets a run of its own.
             run.ActiveKey = null;
             await db.SaveChangesAsync(hostToken);
-            events.Publish(JobRunView.Of(run));
+            changes.Publish(JobTopics.RunChanged, JobRunView.Of(run));
             return (run, cancellation);
         }
         catch
@@ -178,7 +171,7 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
         var run = await db.JobRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
         if (run is not null)
         {
-            events.Publish(JobRunView.Of(run));
+            changes.Publish(JobTopics.RunChanged, JobRunView.Of(run));
             if (run.CancelRequested)
             {
                 throw new OperationCanceledException($"cancelled by {run.CancelRequestedBy}");
@@ -223,7 +216,7 @@ public sealed class JobRunStore(IDbContextFactory<SupportConsoleDbContext> conte
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        events.Publish(JobRunView.Of(run));
+        changes.Publish(JobTopics.RunChanged, JobRunView.Of(run));
     }
 
     /// <summary>

@@ -1,5 +1,8 @@
 using Hangfire;
 using SupportConsole.Data.Entities;
+using SupportConsole.Evaluation;
+using SupportConsole.Knowledge;
+using SupportConsole.Training;
 
 namespace SupportConsole.Jobs;
 
@@ -7,8 +10,10 @@ namespace SupportConsole.Jobs;
 /// Asks for background work: a run row first (asking twice while it is queued gives the same run), then the
 /// Hangfire job that executes it. Pages, the knowledge-base editor and start-up go through here.
 /// </summary>
-public sealed class JobScheduler(JobRunStore runs, IBackgroundJobClient hangfire)
+public sealed class JobScheduler(JobRunStore runs, IBackgroundJobClient hangfire, IEnumerable<JobKindRegistration> kinds)
 {
+    private readonly Dictionary<string, JobKindRegistration> _kinds = kinds.ToDictionary(k => k.Kind, StringComparer.Ordinal);
+
     /// <summary>Every run of a kind does the whole job on the data as it is when it starts, so one key per kind suffices.</summary>
     public static string WorkKeyOf(string kind) => kind;
 
@@ -45,11 +50,7 @@ public sealed class JobScheduler(JobRunStore runs, IBackgroundJobClient hangfire
         return cancelled;
     }
 
-    private string Enqueue(string kind, Guid runId) => kind switch
-    {
-        JobKinds.KnowledgeReembed => hangfire.Enqueue<KnowledgeReembedJob>(j => j.RunAsync(runId, CancellationToken.None)),
-        JobKinds.GoldenEvaluation => hangfire.Enqueue<GoldenEvaluationJob>(j => j.RunAsync(runId, CancellationToken.None)),
-        JobKinds.RouterRetrain => hangfire.Enqueue<RouterRetrainJob>(j => j.RunAsync(runId, CancellationToken.None)),
-        _ => throw new ArgumentException($"unknown job kind '{kind}'", nameof(kind)),
-    };
+    private string Enqueue(string kind, Guid runId) => _kinds.TryGetValue(kind, out var registration)
+        ? registration.Enqueue(hangfire, runId)
+        : throw new ArgumentException($"unknown job kind '{kind}'", nameof(kind));
 }

@@ -8,11 +8,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Delivery;
 using SupportConsole.Evaluation;
 using SupportConsole.Identity;
-using SupportConsole.ModelRegistry;
-using SupportConsole.Pipeline;
+using SupportConsole.Knowledge;
 using SupportConsole.Review;
+using SupportConsole.Training;
 
 namespace SupportConsole.Jobs;
 
@@ -85,44 +86,17 @@ public static class JobsRegistration
             });
         }
 
-        services.AddSingleton<JobEvents>();
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobScheduler>();
-        services.AddSingleton<OutboxDeliveryTrigger>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDeliveryTrigger>());
-        services.AddTransient<KnowledgeReembedJob>();
-        services.AddTransient<GoldenEvaluationJob>();
-        services.AddTransient<RouterRetrainJob>();
-        services.AddTransient<OutboxDeliveryJob>();
-
         // Timing and exactly-once checks of the job server itself (bench jobs, the soak, tests).
-        services.AddSingleton<Operations.JobProbeRecorder>();
-        services.AddTransient<Operations.JobProbe>();
+        services.AddSingleton<JobProbeRecorder>();
+        services.AddTransient<JobProbe>();
         return builder;
     }
 
     private static bool RunsServer(IConfiguration configuration) =>
         configuration.GetValue($"{JobsOptions.SectionName}:{nameof(JobsOptions.RunServer)}", true);
-
-    /// <summary>The engine-side services the jobs run (also used by the command line): evaluation, retraining, second opinions.</summary>
-    public static IHostApplicationBuilder AddSupportConsoleOperations(this IHostApplicationBuilder builder)
-    {
-        var services = builder.Services;
-        services.AddOptions<EvaluationOptions>().BindConfiguration(EvaluationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetrainingOptions>().BindConfiguration(RetrainingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecondOpinionOptions>().BindConfiguration(SecondOpinionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Administration.KillSwitch>();
-        services.AddSingleton<GoldenSetEvaluator>();
-        services.AddSingleton<EvaluationEvents>();
-        services.AddSingleton<EvaluationRecorder>();
-        services.AddSingleton<EvaluationQueries>();
-        services.AddSingleton<EvaluationAlertSettings>();
-        services.AddSingleton<RouterRetrainer>();
-        services.AddSingleton<SecondOpinionSampler>();
-        services.AddSingleton<SecondOpinionQueue>();
-        return builder;
-    }
 
     /// <summary>The Hangfire dashboard at <see cref="DashboardPath"/>, behind the admin policy (a manager gets 403).</summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder app)
@@ -180,6 +154,7 @@ public static class JobsRegistration
 /// </summary>
 internal sealed class JobsStartup(
     IRecurringJobManager recurring,
+    IEnumerable<RecurringJobRegistration> schedules,
     JobScheduler scheduler,
     JobRunStore runs,
     JobStorage storage,
@@ -187,21 +162,15 @@ internal sealed class JobsStartup(
     IOptions<JobsOptions> options,
     ILogger<JobsStartup> logger) : IHostedService
 {
-    public const string KnowledgeReembedId = "kb-reembed-nightly";
-    public const string GoldenEvaluationId = "golden-evaluation-nightly";
-    public const string RouterRetrainId = "router-retrain-weekly";
-    public const string OutboxSweepId = "outbox-sweep";
-
     private static readonly string[] EndedStates = [SucceededState.StateName, DeletedState.StateName, FailedState.StateName];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
-        recurring.AddOrUpdate<KnowledgeReembedJob>(KnowledgeReembedId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.KnowledgeReembedCron, utc);
-        recurring.AddOrUpdate<GoldenEvaluationJob>(GoldenEvaluationId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.GoldenEvaluationCron, utc);
-        recurring.AddOrUpdate<RouterRetrainJob>(RouterRetrainId, j => j.RunScheduledAsync(null!, CancellationToken.None), settings.RouterRetrainCron, utc);
-        recurring.AddOrUpdate<OutboxDeliveryJob>(OutboxSweepId, j => j.RunAsync(CancellationToken.None), settings.OutboxSweepCron, utc);
+        foreach (var schedule in schedules)
+        {
+            schedule.AddOrUpdate(recurring, settings);
+        }
 
         if (services.GetService<EmbeddedJobStorage>() is not { IsOwner: true } embedded)
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SupportConsole.Data;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Operations;
 
@@ -34,7 +35,7 @@ public static class ClusterIngestBenchmark
         await ExecuteAsync(server, $"CREATE DATABASE {name}", cancellationToken);
         var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
         var state = Path.Combine(Path.GetTempPath(), name);
-        var key = Api.ApiKeyFormat.NewKey();
+        var key = ApiKeyFormat.NewKey();
         var started = new List<AppInstanceProcess>();
         try
         {

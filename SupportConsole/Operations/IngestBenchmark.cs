@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
 using SupportConsole.Api;
 using SupportConsole.Data;
-using SupportConsole.Pipeline;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Operations;
 

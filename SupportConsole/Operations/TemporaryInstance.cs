@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SupportConsole.Data;
+using SupportConsole.Hosting;
 
 namespace SupportConsole.Operations;
 

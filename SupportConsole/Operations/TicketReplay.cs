@@ -5,7 +5,7 @@ using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Pipeline;
+using SupportConsole.Ingest;
 
 namespace SupportConsole.Operations;
 

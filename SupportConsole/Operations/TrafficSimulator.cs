@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Pipeline;
+using SupportConsole.Identity;
+using SupportConsole.Ingest;
 using SupportConsole.Reporting;
 using SupportConsole.Tickets;
 

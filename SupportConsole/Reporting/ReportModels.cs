@@ -1,4 +1,6 @@
+using SupportConsole.Accounting;
 using SupportConsole.Api;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Reporting;
 

@@ -3,8 +3,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Identity;
 using SupportConsole.Tickets;
 
 namespace SupportConsole.Review;
@@ -51,7 +53,7 @@ public sealed record SecondOpinionStats(int Queued, int Reviewed, int Wrong)
 }
 
 /// <summary>The second-opinion queue: pending reviews, verdicts (audited; a wrong intent becomes a training label).</summary>
-public sealed class SecondOpinionQueue(IDbContextFactory<SupportConsoleDbContext> contexts, TicketEvents events, TimeProvider clock)
+public sealed class SecondOpinionQueue(IDbContextFactory<SupportConsoleDbContext> contexts, ChangeFeed changes, TimeProvider clock)
 {
     public async Task<(IReadOnlyList<SecondOpinionItem> Rows, int Total)> PageAsync(bool pendingOnly, int page, int pageSize,
         CancellationToken cancellationToken = default)
@@ -139,7 +141,7 @@ public sealed class SecondOpinionQueue(IDbContextFactory<SupportConsoleDbContext
 
         await transaction.CommitAsync(cancellationToken);
 
-        events.Publish(new TicketChanged(review.TicketId, "Reviewed", "Auto", "second-opinion.recorded"));
+        changes.Publish(TicketTopics.Changed, new TicketChanged(review.TicketId, "Reviewed", "Auto", "second-opinion.recorded"));
         return ActionResult.Ok(verdict == SecondOpinionVerdict.Correct ? "Marked correct." : "Recorded as a bad answer; it counts in the live bad-answer rate.");
     }
 }

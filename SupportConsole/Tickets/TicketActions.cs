@@ -1,18 +1,14 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SupportConsole.Accounting;
+using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Pipeline;
+using SupportConsole.Delivery;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Identity;
 
 namespace SupportConsole.Tickets;
-
-/// <summary>The result of an agent's action: done, or why not (another agent got there first, bad input...).</summary>
-public sealed record ActionResult(bool Succeeded, string Message)
-{
-    public static ActionResult Ok(string message) => new(true, message);
-
-    public static ActionResult Failed(string message) => new(false, message);
-}
 
 /// <summary>What the ticket becomes once an agent's reply is sent.</summary>
 public enum AfterReply
@@ -48,7 +44,7 @@ public sealed record BulkResult(int Changed, IReadOnlyList<string> Skipped)
 public sealed class TicketActions(
     IDbContextFactory<SupportConsoleDbContext> contexts,
     OutboxSignal outbox,
-    TicketEvents events,
+    ChangeFeed changes,
     Microsoft.Extensions.Options.IOptionsMonitor<SlaOptions> sla,
     TimeProvider clock)
 {
@@ -197,7 +193,7 @@ public sealed class TicketActions(
         db.TicketNotes.Add(note);
         db.AuditEvents.Add(AuditEvent.Record(now, actor, "note.added", "ticket", ticketId.ToString(), JsonSerializer.Serialize(new { noteId = note.Id, length = note.Body.Length })));
         await db.SaveChangesAsync(cancellationToken);
-        events.Publish(new TicketChanged(ticketId, string.Empty, null, "note.added"));
+        changes.Publish(TicketTopics.Changed, new TicketChanged(ticketId, string.Empty, null, "note.added"));
         return ActionResult.Ok("Note added (agents only; the customer does not see it).");
     }
 
@@ -227,7 +223,7 @@ public sealed class TicketActions(
         db.AuditEvents.Add(AuditEvent.Record(now, actor, assignee is null ? "ticket.unassigned" : "ticket.assigned", "ticket", ticketId.ToString(),
             JsonSerializer.Serialize(new { assignee })));
         await db.SaveChangesAsync(cancellationToken);
-        events.Publish(new TicketChanged(ticketId, string.Empty, null, "ticket.assigned"));
+        changes.Publish(TicketTopics.Changed, new TicketChanged(ticketId, string.Empty, null, "ticket.assigned"));
         return ActionResult.Ok(assignee is null ? "Ticket unassigned." : assignee == actor ? "You took this ticket." : $"Assigned to {assignee}.");
     }
 
@@ -333,7 +329,7 @@ public sealed class TicketActions(
         }
 
         var now = clock.GetUtcNow();
-        var reported = Reporting.CostRollups.Snapshot(ticket);
+        var reported = CostRollups.Snapshot(ticket);
         var result = apply(db, ticket, now);
         if (!result.Succeeded)
         {
@@ -345,10 +341,10 @@ public sealed class TicketActions(
         try
         {
             // The rollups of the ticket's decision day change with it, in the same transaction.
-            var rollupRows = Reporting.CostRollups.ChangesSince(ticket, reported);
+            var rollupRows = CostRollups.ChangesSince(ticket, reported);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            await Reporting.CostRollups.ApplyAsync(db, rollupRows, cancellationToken);
+            await CostRollups.ApplyAsync(db, rollupRows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -357,7 +353,7 @@ public sealed class TicketActions(
         }
 
         outbox.Notify();
-        events.Publish(new TicketChanged(ticket.Id, ticket.Status.ToString(), ticket.Decision?.Band.ToString(), action));
+        changes.Publish(TicketTopics.Changed, new TicketChanged(ticket.Id, ticket.Status.ToString(), ticket.Decision?.Band.ToString(), action));
         return result;
     }
 

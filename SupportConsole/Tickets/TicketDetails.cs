@@ -4,7 +4,6 @@ using SupportConsole.Api;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Pipeline;
-using SupportConsole.Pipeline;
 
 namespace SupportConsole.Tickets;
 
@@ -99,7 +98,7 @@ public sealed class TicketDetails(IDbContextFactory<SupportConsoleDbContext> con
             return null;
         }
 
-        var view = TicketQueries.ToView(ticket, ticket.Decision, ticket.Draft, ticket.Receipts, ticket.Messages);
+        var view = TicketViews.ToView(ticket, ticket.Decision, ticket.Draft, ticket.Receipts, ticket.Messages);
         var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == ticket.CustomerId, cancellationToken);
         var transactions = await db.CustomerTransactions.AsNoTracking().Where(t => t.CustomerId == ticket.CustomerId)
             .OrderByDescending(t => t.Date).Take(8).ToListAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SupportConsole.Accounting;
 using SupportConsole.Components.Shared.Charts;
 using SupportConsole.Evaluation;
 using SupportConsole.Reporting;

@@ -4,6 +4,7 @@ using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data.Entities;
+using SupportConsole.Delivery;
 using SupportConsole.Jobs;
 using SupportConsole.Operations;
 using SupportConsole.Tests.TestSupport;
@@ -234,7 +235,7 @@ public sealed class EmbeddedJobStorageTests
         var ids = monitoring.SucceededJobs(0, 10_000).Select(j => j.Key)
             .Concat(monitoring.ProcessingJobs(0, 10_000).Select(j => j.Key))
             .Concat(monitoring.FailedJobs(0, 10_000).Select(j => j.Key));
-        return [.. ids.Where(id => connection.GetJobParameter(id, "RecurringJobId") is { } recurring && recurring.Contains(JobsStartup.OutboxSweepId, StringComparison.Ordinal))
+        return [.. ids.Where(id => connection.GetJobParameter(id, "RecurringJobId") is { } recurring && recurring.Contains(OutboxDeliveryJob.RecurringId, StringComparison.Ordinal))
             .Select(id => Fired(storage, connection, id))];
     }
 }

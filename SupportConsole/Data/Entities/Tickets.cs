@@ -1,3 +1,4 @@
+using SupportConsole.Engine.Drafting;
 using SupportConsole.Engine.Pipeline;
 
 namespace SupportConsole.Data.Entities;

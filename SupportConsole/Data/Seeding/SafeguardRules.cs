@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data.Entities;
+using SupportConsole.Ingest;
 
 namespace SupportConsole.Data.Seeding;
 
 /// <summary>
 /// Installs the built-in safeguard hard rules (the vulnerable-customer rule) in every database at start, whatever the
 /// tenant: missing ones are added, changed ones brought in line with the shipped file, and the policy version moves so
-/// every instance applies them to its next ticket. They cannot be switched off (see <see cref="Pipeline.PolicyCache"/>).
+/// every instance applies them to its next ticket. They cannot be switched off (see <see cref="PolicyCache"/>).
 /// </summary>
 public static class SafeguardRules
 {

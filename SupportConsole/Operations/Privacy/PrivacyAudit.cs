@@ -6,7 +6,11 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Data.Sqlite;
 using SupportConsole.Api;
+using SupportConsole.Data;
 using SupportConsole.Engine.Routing;
+using SupportConsole.Identity;
+using SupportConsole.Routing;
+using SupportConsole.Tickets;
 
 namespace SupportConsole.Operations.Privacy;
 
@@ -238,7 +242,7 @@ public static partial class PrivacyAudit
 
     /// <summary>The model cache of the installation the audit runs from (the same defaults and variables as the console).</summary>
     private static string InstallationModelCache() =>
-        new Pipeline.ModelOptions { CacheDirectory = Environment.GetEnvironmentVariable("Models__CacheDirectory") }
+        new ModelOptions { CacheDirectory = Environment.GetEnvironmentVariable("Models__CacheDirectory") }
             .ResolveCacheDirectory(new Data.DatabaseOptions().ResolveDataDirectory());
 
     private static async Task<int> RunRouterPredictAsync(ConnectionTrace trace, Dictionary<string, string> environment, string root,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SupportConsole.Accounting;
 using SupportConsole.Reporting;
 
 namespace SupportConsole.Components.Shared.Charts;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SupportConsole.Accounting;
 using SupportConsole.Evaluation;
 using SupportConsole.Reporting;
 using static SupportConsole.Components.Shared.Charts.ApexOptions;

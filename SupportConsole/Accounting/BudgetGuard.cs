@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+
+namespace SupportConsole.Accounting;
+
+/// <summary>A customer's budget as of one decision: the budget (if any), its month, the spend so far and what the engine may do.</summary>
+public sealed record BudgetCheck(CustomerBudget? Budget, string Month, long MonthToDateNanosUsd, CustomerLimits Limits)
+{
+    public static BudgetCheck None(string month) => new(null, month, 0, CustomerLimits.None);
+}
+
+/// <summary>
+/// Budgets at decision time: before the engine runs, whether the customer's spent budget stops deferral to the cloud
+/// model; after the decision is written (same transaction), the alerts it triggers, once per customer, month and
+/// level, each with an outbox message to the budget webhook. Spend is month-to-date over the daily customer rollup
+/// (UTC calendar month), so it includes the ticket that was just decided.
+/// </summary>
+public sealed class BudgetGuard(TimeProvider clock)
+{
+    public const string OutboxKind = OutboxKinds.BudgetAlert;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string MonthOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    public static long ToNanos(decimal usd) => PriceTable.ToNanos(usd);
+
+    /// <summary>What <paramref name="budget"/> allows now, from the customer's month-to-date spend.</summary>
+    public async Task<BudgetCheck> CheckAsync(SupportConsoleDbContext db, CustomerBudget budget, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var customerId = budget.CustomerId;
+        var spend = await MonthToDateAsync(db, customerId, now, cancellationToken);
+        var stopped = budget.OverBudgetAction == OverBudgetAction.StopCloudDeferral && spend >= ToNanos(budget.MonthlyBudgetUsd);
+        var limits = stopped
+            ? new CustomerLimits(true, string.Create(CultureInfo.InvariantCulture,
+                $"customer {customerId} has spent {Money.Format(spend)} of its {Money.Format(budget.MonthlyBudgetUsd)} budget for {MonthOf(now)}; its rule stops deferring to the cloud model until the month ends"))
+            : CustomerLimits.None;
+        return new BudgetCheck(budget, MonthOf(now), spend, limits);
+    }
+
+    /// <summary>A customer without a budget: nothing to check.</summary>
+    public BudgetCheck Unbudgeted() => BudgetCheck.None(MonthOf(clock.GetUtcNow()));
+
+    /// <summary>Month-to-date AI spend of a customer (nano-dollars), up to and including the day of <paramref name="at"/>.</summary>
+    public static Task<long> MonthToDateAsync(SupportConsoleDbContext db, string customerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var last = RollupContributions.DayOf(at);
+        var first = new DateOnly(last.Year, last.Month, 1);
+        return db.DailyCustomerStats.Where(r => r.CustomerId == customerId && r.Day >= first && r.Day <= last)
+            .SumAsync(r => r.CostNanosUsd, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the alerts this decision triggered, on the group-commit writer's connection in the decision's transaction
+    /// (after its rollups were added, so the spend includes the ticket); returns how many are new.
+    /// </summary>
+    public int RecordAlerts(RowStatements statements, Ticket ticket, BudgetCheck check)
+    {
+        if (check.Budget is not { } budget || ticket.DecidedAt is not { } decidedAt)
+        {
+            return 0;
+        }
+
+        var spend = MonthToDate(statements, ticket.CustomerId, decidedAt);
+        var budgetNanos = ToNanos(budget.MonthlyBudgetUsd);
+        var created = 0;
+        foreach (var (level, threshold) in new[]
+        {
+            (BudgetAlertLevel.Warning, (long)Math.Ceiling(budgetNanos * budget.WarnAtShare)),
+            (BudgetAlertLevel.Exceeded, budgetNanos),
+        })
+        {
+            if (spend < threshold)
+            {
+                continue;
+            }
+
+            var alert = new BudgetAlert
+            {
+                Id = Guid.CreateVersion7(decidedAt),
+                CustomerId = ticket.CustomerId,
+                Month = MonthOf(decidedAt),
+                Level = level,
+                SpendNanosUsd = spend,
+                BudgetUsd = budget.MonthlyBudgetUsd,
+                WarnAtShare = budget.WarnAtShare,
+                OverBudgetAction = budget.OverBudgetAction,
+                TicketId = ticket.Id,
+                CreatedAt = decidedAt,
+            };
+
+            // Once per customer, month and level: the unique index decides, also between instances.
+            if (statements.InsertUnlessExists(alert))
+            {
+                created++;
+                statements.Insert(Message(alert));
+            }
+        }
+
+        return created;
+    }
+
+    /// <summary>Month-to-date spend as <see cref="MonthToDateAsync"/>, as one statement on the writer's connection.</summary>
+    private static long MonthToDate(RowStatements statements, string customerId, DateTimeOffset at)
+    {
+        var db = statements.Context;
+        var helper = db.GetService<ISqlGenerationHelper>();
+        var entity = db.Model.FindEntityType(typeof(DailyCustomerStats))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var last = RollupContributions.DayOf(at);
+        using var command = statements.CreateCommand();
+        var parameters = new (string Name, string Property, object Value)[]
+        {
+            ("mtd_customer", nameof(DailyCustomerStats.CustomerId), customerId),
+            ("mtd_first", nameof(DailyCustomerStats.Day), new DateOnly(last.Year, last.Month, 1)),
+            ("mtd_last", nameof(DailyCustomerStats.Day), last),
+        };
+        foreach (var (name, property, value) in parameters)
+        {
+            command.Parameters.Add(entity.FindProperty(property)!.GetRelationalTypeMapping().CreateParameter(command, name, value, nullable: false));
+        }
+
+        string P(int i) => helper.GenerateParameterNamePlaceholder(parameters[i].Name);
+        command.CommandText = $"SELECT COALESCE(SUM({Column(nameof(DailyCustomerStats.CostNanosUsd))}), 0) FROM {helper.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"WHERE {Column(nameof(DailyCustomerStats.CustomerId))} = {P(0)} AND {Column(nameof(DailyCustomerStats.Day))} >= {P(1)} "
+            + $"AND {Column(nameof(DailyCustomerStats.Day))} <= {P(2)}";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static OutboxMessage Message(BudgetAlert alert) => new()
+    {
+        Id = Guid.CreateVersion7(alert.CreatedAt),
+        TicketId = alert.TicketId,
+        Kind = OutboxKind,
+        PayloadJson = JsonSerializer.Serialize(new
+        {
+            kind = OutboxKind,
+            alertId = alert.Id,
+            customerId = alert.CustomerId,
+            month = alert.Month,
+            level = alert.Level == BudgetAlertLevel.Warning ? "warning" : "exceeded",
+            spendUsd = Money.Usd(alert.SpendNanosUsd),
+            budgetUsd = alert.BudgetUsd,
+            spentShare = alert.BudgetUsd == 0 ? 1 : Math.Round((double)(Money.Usd(alert.SpendNanosUsd) / alert.BudgetUsd), 4),
+            warnAtShare = alert.WarnAtShare,
+            overBudgetAction = alert.OverBudgetAction.ToString(),
+            ticketId = alert.TicketId,
+            at = alert.CreatedAt,
+        }, Json),
+        CreatedAt = alert.CreatedAt,
+        NextAttemptAt = alert.CreatedAt,
+    };
+}
+
+/// <summary>
+/// Money as every page, chart and export shows it (integer nano-dollars inside, USD outside): totals in dollars and
+/// cents; amounts per ticket (a few millionths of a dollar for local work) in one fixed, labelled unit, dollars per
+/// 1,000 tickets, instead of cents one day and micro-dollars the next.
+/// </summary>
+public static class Money
+{
+    /// <summary>The unit of per-ticket amounts, for labels and column headers.</summary>
+    public const string PerThousandTicketsUnit = "$ per 1,000 tickets";
+
+    public static decimal Usd(long nanos) => nanos / 1_000_000_000m;
+
+    public static string Format(long nanos) => Format(Usd(nanos));
+
+    /// <summary>Dollars and cents; an amount that rounds to no cent but is not nothing says so.</summary>
+    public static string Format(decimal usd) => usd switch
+    {
+        0m => "$0.00",
+        > 0m and < 0.005m => "< $0.01",
+        < 0m and > -0.005m => "> -$0.01",
+        _ => usd.ToString("$#,##0.00;-$#,##0.00", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A per-ticket amount as dollars per 1,000 tickets (cents from a dollar up, else three significant digits), unit included.</summary>
+    public static string PerThousandTickets(decimal usdPerTicket) => PerThousand(usdPerTicket) + " per 1,000 tickets";
+
+    /// <summary>The same without the unit, for a cell under a header that names it.</summary>
+    public static string PerThousand(decimal usdPerItem)
+    {
+        var perThousand = usdPerItem * 1000m;
+        return Math.Abs(perThousand) >= 1m || perThousand == 0m
+            ? perThousand.ToString("$#,##0.00;-$#,##0.00", CultureInfo.InvariantCulture)
+            : "$" + Significant(perThousand, 3).ToString("0.##########", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A number as a CSV cell shows it: at most six significant digits, no exponent, no trailing zeros.</summary>
+    public static string Csv(decimal value) => Significant(value, CsvSignificantDigits).ToString("0." + new string('#', 28), CultureInfo.InvariantCulture);
+
+    public const int CsvSignificantDigits = 6;
+
+    /// <summary>Rounded to <paramref name="digits"/> significant digits (CSV cells keep at most six).</summary>
+    public static decimal Significant(decimal value, int digits)
+    {
+        if (value == 0m)
+        {
+            return 0m;
+        }
+
+        var magnitude = (int)Math.Floor(Math.Log10((double)Math.Abs(value)));
+        var decimals = digits - 1 - magnitude;
+        if (decimals >= 0)
+        {
+            return Math.Round(value, Math.Min(decimals, 28), MidpointRounding.AwayFromZero);
+        }
+
+        var scale = (decimal)Math.Pow(10, -decimals);
+        return Math.Round(value / scale, MidpointRounding.AwayFromZero) * scale;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupportConsole.Data;
+using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Pipeline;
+
+namespace SupportConsole.Ingest;
+
+/// <summary>
+/// A ticket's customer and their records, as the pipeline reads them for every ticket: from a short-lived cache per
+/// customer, emptied at once by any save of customers or their records through this process (see
+/// <see cref="CacheInvalidationInterceptor"/>); a change made elsewhere arrives within
+/// <see cref="CacheOptions.CustomerRecordsMilliseconds"/>. Only the ticket's own customer is ever read or returned.
+/// </summary>
+public sealed class CustomerRecordsCache(
+    IDbContextFactory<SupportConsoleDbContext> contexts,
+    DataChanges changes,
+    IOptions<CacheOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>Past this many cached customers the cache starts over (it only bridges a second or so anyway).</summary>
+    private const int MaxEntries = 10_000;
+
+    /// <summary>
+    /// One compiled query (EF's LINQ translation done once) per model: the customer and their records only. Per model,
+    /// because a compiled query belongs to the model it was first run with (SQLite and PostgreSQL in one test process).
+    /// </summary>
+    private static readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<SupportConsoleDbContext, string, CancellationToken, Task<Customer?>>>
+        CustomerWithRecords = new();
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public async ValueTask<CustomerRecords?> GetAsync(string customerId, CancellationToken cancellationToken)
+    {
+        // The counter is read before the database: a change committed while reading leaves this entry stale at once.
+        var generation = changes.Customers.Value;
+        if (_entries.TryGetValue(customerId, out var entry) && entry.Generation == generation
+            && clock.GetElapsedTime(entry.ReadAt).TotalMilliseconds < options.Value.CustomerRecordsMilliseconds)
+        {
+            return entry.Records;
+        }
+
+        var readAt = clock.GetTimestamp();
+        Customer? customer;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var query = CustomerWithRecords.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery((SupportConsoleDbContext context, string id, CancellationToken _) =>
+                context.Customers.AsNoTracking().Include(c => c.Transactions).FirstOrDefault(c => c.Id == id)));
+            customer = await query(db, customerId, cancellationToken);
+        }
+
+        if (customer is null)
+        {
+            // Not cached: the customer may be created by the very next ticket.
+            return null;
+        }
+
+        var records = ToRecords(customer);
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[customerId] = new Entry(records, generation, readAt);
+        return records;
+    }
+
+    /// <summary>A customer row and its records as the engine takes them.</summary>
+    public static CustomerRecords ToRecords(Customer customer) =>
+        new(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4, customer.AccountNumber,
+            [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
+
+    private sealed record Entry(CustomerRecords Records, long Generation, long ReadAt);
+}
