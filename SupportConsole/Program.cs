@@ -1,4 +1,3 @@
-using SupportConsole;
 using SupportConsole.Cli;
 using SupportConsole.Hosting;
 

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 fast=(
-  Components. Routing. Retrieval. Drafting. Encoders.
+  Architecture. Components. Routing. Retrieval. Drafting. Encoders.
   Pipeline.BandGateTests Pipeline.DraftingRulesTests Reporting.MoneyTests Administration.AuditDescriptionsTests
   Tickets.QueueLiveStateTests Operations.Privacy.ConnectionLogTests Operations.Privacy.OnnxRuntimeTelemetryTests
 )

@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
 using OpenAI;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
 
 namespace SupportConsole.Engine.Drafting;
 

@@ -1,5 +1,3 @@
-using SupportConsole.Engine.Retrieval;
-
 namespace SupportConsole.Engine.Encoders;
 
 /// <summary>

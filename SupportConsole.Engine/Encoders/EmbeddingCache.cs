@@ -59,7 +59,7 @@ public sealed class EmbeddingCache
     /// Embeddings of <paramref name="texts"/> (rows x dimensions): cached rows are reused, the others computed by
     /// <paramref name="encoder"/> in batches (with progress) and appended to the file.
     /// </summary>
-    public EmbeddingResult Embed(Retrieval.ITextEmbedder encoder, IReadOnlyList<string> texts, IProgress<string>? progress,
+    public EmbeddingResult Embed(ITextEmbedder encoder, IReadOnlyList<string> texts, IProgress<string>? progress,
         CancellationToken cancellationToken)
     {
         if (encoder.Dimensions != Dimensions)

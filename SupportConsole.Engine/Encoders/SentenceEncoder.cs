@@ -1,8 +1,6 @@
 using FastBertTokenizer;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SupportConsole.Engine.Retrieval;
-using SupportConsole.Engine.Routing.Cascade;
 
 namespace SupportConsole.Engine.Encoders;
 

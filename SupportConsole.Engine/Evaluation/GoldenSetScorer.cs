@@ -1,3 +1,5 @@
+using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Routing;
 

@@ -1,17 +1,10 @@
+using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
+using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Engine.Pipeline;
-
-/// <summary>One retrieved help-center source, as stored with the decision.</summary>
-public sealed record SourceHit(string ArticleId, string ArticleTitle, string SectionTitle, string ChunkId, double Score, double Bm25Score, double DenseScore);
-
-/// <summary>Where a draft came from.</summary>
-public enum DraftKind
-{
-    None,
-    Template,
-    CloudModel,
-}
 
 /// <summary>Everything the pipeline decided for one ticket, with the receipts of each stage.</summary>
 public sealed record PipelineOutcome

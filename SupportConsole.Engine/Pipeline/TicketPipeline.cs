@@ -1,21 +1,11 @@
 using System.Diagnostics;
+using SupportConsole.Engine.Accounting;
 using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
+using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Engine.Pipeline;
-
-/// <summary>The help-center search the pipeline uses, as of one index version.</summary>
-public interface IKnowledgeSearch
-{
-    string? IndexVersion { get; }
-
-    string? EmbedderVersion { get; }
-
-    IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top);
-
-    /// <summary>The full text of one section, or null if the article or section does not exist (any more).</summary>
-    CitedSection? FindSection(string articleId, string sectionTitle);
-}
 
 /// <summary>The models one ticket is decided with: a router version and a help-center index version.</summary>
 public sealed record PipelineModels(IIntentRouter Router, IKnowledgeSearch Knowledge);

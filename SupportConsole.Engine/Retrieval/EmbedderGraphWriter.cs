@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
+using SupportConsole.Engine.Onnx;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Engine.Routing.Onnx;
-using DataType = SupportConsole.Engine.Routing.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = SupportConsole.Engine.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace SupportConsole.Engine.Retrieval;
 
@@ -100,7 +100,7 @@ public static class EmbedderGraphWriter
     /// cancels in the L2 normalisation, and padding and unknown words add zero rows, so the output is the normalised mean
     /// of the known words' vectors; a text without one is the zero vector.
     /// </summary>
-    internal static Routing.Onnx.Proto.ModelProto Build(IReadOnlyList<string> words, float[] table, int dimensions)
+    internal static Onnx.Proto.ModelProto Build(IReadOnlyList<string> words, float[] table, int dimensions)
     {
         var g = new OnnxGraphBuilder("supportconsole_embedder");
         g.AddInput(EmbedderCard.InputName, DataType.String, "N");

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
+using SupportConsole.Engine.Encoders;
 
 namespace SupportConsole.Engine.Retrieval;
 

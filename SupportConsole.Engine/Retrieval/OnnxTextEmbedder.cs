@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SupportConsole.Engine.Routing.Onnx;
+using SupportConsole.Engine.Encoders;
+using SupportConsole.Engine.Onnx;
 
 namespace SupportConsole.Engine.Retrieval;
 

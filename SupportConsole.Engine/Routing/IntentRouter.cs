@@ -2,8 +2,8 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SupportConsole.Engine.Onnx;
 using SupportConsole.Engine.Routing.Calibration;
-using SupportConsole.Engine.Routing.Onnx;
 
 namespace SupportConsole.Engine.Routing;
 

@@ -1,4 +1,3 @@
-using SupportConsole.Administration;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Tickets;

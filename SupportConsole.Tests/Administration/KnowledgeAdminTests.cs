@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using SupportConsole.Administration;
 using SupportConsole.Knowledge;
 using SupportConsole.Tests.TestSupport;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using SupportConsole.Api;
 using SupportConsole.Data;
 using SupportConsole.Identity;
 using SupportConsole.Tests.TestSupport;

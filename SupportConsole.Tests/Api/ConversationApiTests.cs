@@ -4,8 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Accounting;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
-using SupportConsole.Reporting;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Tests.TestSupport;
 using SupportConsole.Tickets;
 

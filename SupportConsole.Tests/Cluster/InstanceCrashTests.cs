@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Cluster;
 

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Routing;
 using SupportConsole.Hosting;
 using SupportConsole.Knowledge;
 using SupportConsole.Routing;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using SupportConsole.Administration;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Routing;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Components;

@@ -1,7 +1,7 @@
 using Bunit;
 using SupportConsole.Components.Pages.Queues.Components;
 using SupportConsole.Components.Shared;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Tickets;
 
 namespace SupportConsole.Tests.Components;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using SupportConsole.Administration;
 using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;

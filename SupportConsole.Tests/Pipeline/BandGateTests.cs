@@ -1,4 +1,4 @@
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Tests.Pipeline;

@@ -1,4 +1,5 @@
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Tests.Pipeline;
 

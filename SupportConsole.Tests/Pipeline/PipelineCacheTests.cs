@@ -115,5 +115,5 @@ public sealed class PipelineCacheTests : IDisposable
         Assert.Equal("Premium", (await _database.Customers.GetAsync("cache-c3", CancellationToken.None))!.Plan);
     }
 
-    private async Task<Engine.Pipeline.GateSettings> ReadAsync() => (await _database.Settings.CurrentGateAsync(_database.Contexts, CancellationToken.None)).Gate;
+    private async Task<Engine.Gate.GateSettings> ReadAsync() => (await _database.Settings.CurrentGateAsync(_database.Contexts, CancellationToken.None)).Gate;
 }

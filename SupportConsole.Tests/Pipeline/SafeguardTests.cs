@@ -3,7 +3,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Administration;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Pipeline;

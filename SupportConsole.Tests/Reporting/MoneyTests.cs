@@ -1,5 +1,4 @@
 using SupportConsole.Accounting;
-using SupportConsole.Reporting;
 
 namespace SupportConsole.Tests.Reporting;
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
+using SupportConsole.Engine.Onnx;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Engine.Routing.Onnx;
 using SupportConsole.Tests.TestSupport;
-using DataType = SupportConsole.Engine.Routing.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = SupportConsole.Engine.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace SupportConsole.Tests.Routing;
 

@@ -1,4 +1,4 @@
-using SupportConsole.Engine.Routing.Onnx;
+using SupportConsole.Engine.Onnx;
 
 namespace SupportConsole.Tests.Routing;
 

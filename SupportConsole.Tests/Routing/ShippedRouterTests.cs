@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SupportConsole.Engine.Routing;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Routing;

@@ -2,9 +2,9 @@ using System.Text;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SupportConsole.Engine.Onnx;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Engine.Routing.Onnx;
-using DataType = SupportConsole.Engine.Routing.Onnx.Proto.TensorProto.Types.DataType;
+using DataType = SupportConsole.Engine.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace SupportConsole.Tests.Routing;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Tests.TestSupport;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Security;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Engine.Routing.Calibration;

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Accounting;
 using SupportConsole.Data;
-using SupportConsole.Reporting;
 
 namespace SupportConsole.Tests.TestSupport;
 

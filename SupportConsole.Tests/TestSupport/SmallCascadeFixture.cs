@@ -1,7 +1,6 @@
 using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Engine.Routing.Cascade;
-using SupportConsole.Engine.Routing.Training;
 
 namespace SupportConsole.Tests.TestSupport;
 

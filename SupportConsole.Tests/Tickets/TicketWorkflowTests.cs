@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Tests.TestSupport;
 using SupportConsole.Tickets;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Identity;
-using SupportConsole.Tickets;
 
 namespace SupportConsole.Accounting;
 

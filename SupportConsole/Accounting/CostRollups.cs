@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Ingest;
 
 namespace SupportConsole.Accounting;
 

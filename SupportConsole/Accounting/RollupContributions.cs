@@ -1,7 +1,6 @@
 using System.Text.Json;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
-using SupportConsole.Ingest;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Accounting;
 

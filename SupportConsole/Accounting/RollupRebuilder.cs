@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Drafting;
-using SupportConsole.Tickets;
 
 namespace SupportConsole.Accounting;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using SupportConsole.Api;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Identity;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using SupportConsole.Identity;
-using SupportConsole.Tickets;
 
 namespace SupportConsole.Api;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using SupportConsole.Data;
 using SupportConsole.Evaluation;
 using SupportConsole.Hosting;
-using SupportConsole.Jobs;
 
 namespace SupportConsole.Cli;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Routing;

@@ -6,7 +6,6 @@ using SupportConsole.Data;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Hosting;
 using SupportConsole.Operations;
-using SupportConsole.Reporting;
 
 namespace SupportConsole.Cli;
 

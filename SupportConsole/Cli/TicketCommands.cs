@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
-using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Hosting;
 using SupportConsole.Operations;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace SupportConsole.Delivery;
 
 /// <summary>Where one kind of outbox message goes; the feature that writes the kind registers its route (<see cref="DeliveryRegistration.AddOutboxRoute"/>).</summary>

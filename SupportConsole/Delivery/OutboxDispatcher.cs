@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Jobs;
 
 namespace SupportConsole.Delivery;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using SupportConsole.Engine.Pipeline;
-
 namespace SupportConsole.Delivery;
 
 /// <summary>Wakes the outbox dispatcher when a new message is waiting, instead of it polling blindly.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
-using SupportConsole.Jobs;
 
 namespace SupportConsole.Evaluation;
 

@@ -1,7 +1,6 @@
 using Hangfire;
 using Hangfire.Server;
 using SupportConsole.Data.Entities;
-using SupportConsole.Evaluation;
 using SupportConsole.Jobs;
 
 namespace SupportConsole.Evaluation;

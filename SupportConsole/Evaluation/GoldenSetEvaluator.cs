@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
+using SupportConsole.Engine.Accounting;
 using SupportConsole.Engine.Drafting;
 using SupportConsole.Engine.Evaluation;
 using SupportConsole.Engine.Pipeline;

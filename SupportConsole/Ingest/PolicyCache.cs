@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 using SupportConsole.Engine.Pipeline;
 
 namespace SupportConsole.Ingest;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
 
 namespace SupportConsole.Ingest;
 

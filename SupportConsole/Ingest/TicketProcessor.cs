@@ -6,6 +6,8 @@ using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Delivery;
+using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Drafting;
 using SupportConsole.Engine.Pipeline;
 using SupportConsole.Knowledge;
 using SupportConsole.Routing;

@@ -1,8 +1,5 @@
 using Hangfire;
 using SupportConsole.Data.Entities;
-using SupportConsole.Evaluation;
-using SupportConsole.Knowledge;
-using SupportConsole.Training;
 
 namespace SupportConsole.Jobs;
 

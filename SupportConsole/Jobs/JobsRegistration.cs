@@ -1,19 +1,12 @@
 using Hangfire;
 using Hangfire.Common;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Data;
-using SupportConsole.Data.Entities;
-using SupportConsole.Delivery;
-using SupportConsole.Evaluation;
 using SupportConsole.Identity;
-using SupportConsole.Knowledge;
-using SupportConsole.Review;
-using SupportConsole.Training;
 
 namespace SupportConsole.Jobs;
 

@@ -4,7 +4,6 @@ using SupportConsole.Changes;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Encoders;
-using SupportConsole.Engine.Pipeline;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Jobs;
 using SupportConsole.Routing;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SupportConsole.Data;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Ingest;
 

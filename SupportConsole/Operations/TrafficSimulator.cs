@@ -5,7 +5,6 @@ using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Identity;
 using SupportConsole.Ingest;
-using SupportConsole.Reporting;
 using SupportConsole.Tickets;
 
 namespace SupportConsole.Operations;

@@ -2,10 +2,9 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupportConsole.Accounting;
-using SupportConsole.Api;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
 using SupportConsole.Tickets;
 
 namespace SupportConsole.Reporting;

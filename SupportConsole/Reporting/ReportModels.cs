@@ -1,5 +1,3 @@
-using SupportConsole.Accounting;
-using SupportConsole.Api;
 using SupportConsole.Tickets;
 
 namespace SupportConsole.Reporting;

@@ -1,5 +1,5 @@
 using SupportConsole.Changes;
-using SupportConsole.Engine.Retrieval;
+using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Routing;

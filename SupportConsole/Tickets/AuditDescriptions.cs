@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using SupportConsole.Accounting;
-using SupportConsole.Administration;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Tickets;
 
 namespace SupportConsole.Tickets;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Tickets;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Tickets;
 

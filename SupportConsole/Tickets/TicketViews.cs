@@ -1,7 +1,8 @@
-using System.Text.Json;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Gate;
+using SupportConsole.Engine.Retrieval;
 using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Tickets;

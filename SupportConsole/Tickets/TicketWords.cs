@@ -1,5 +1,5 @@
 using SupportConsole.Data.Entities;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Tickets;
 

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using SupportConsole.Engine.Routing.Training;
+using SupportConsole.Engine.Numerics;
 
 namespace SupportConsole.Engine.Routing.Calibration;
 

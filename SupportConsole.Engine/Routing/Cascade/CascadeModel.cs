@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SupportConsole.Engine.Numerics;
 
 namespace SupportConsole.Engine.Routing.Cascade;
 
@@ -51,7 +52,7 @@ public sealed class CascadeModel
             probabilities[k] = (float)((StageOneWeight * Math.Log(Math.Max(stageOne[k], ProbabilityFloor))) + (HeadWeight * headScores[k]));
         }
 
-        Training.FixedOrderMath.SoftMax(probabilities, probabilities);
+        FixedOrderMath.SoftMax(probabilities, probabilities);
     }
 
     public byte[] ToBytes()

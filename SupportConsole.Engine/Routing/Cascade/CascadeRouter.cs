@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using SupportConsole.Engine.Encoders;
-using SupportConsole.Engine.Routing.Calibration;
 
 namespace SupportConsole.Engine.Routing.Cascade;
 

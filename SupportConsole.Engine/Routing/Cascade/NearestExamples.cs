@@ -1,4 +1,4 @@
-using SupportConsole.Engine.Routing.Training;
+using SupportConsole.Engine.Numerics;
 
 namespace SupportConsole.Engine.Routing.Cascade;
 

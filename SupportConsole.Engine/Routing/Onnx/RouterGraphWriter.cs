@@ -1,5 +1,6 @@
-using SupportConsole.Engine.Routing.Onnx.Proto;
-using DataType = SupportConsole.Engine.Routing.Onnx.Proto.TensorProto.Types.DataType;
+using SupportConsole.Engine.Onnx;
+using SupportConsole.Engine.Onnx.Proto;
+using DataType = SupportConsole.Engine.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace SupportConsole.Engine.Routing.Onnx;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using SupportConsole.Engine.Numerics;
 
 namespace SupportConsole.Engine.Routing.Training;
 

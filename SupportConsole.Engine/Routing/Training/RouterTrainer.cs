@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using SupportConsole.Engine.Routing.Calibration;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using SupportConsole.Engine.Numerics;
 
 namespace SupportConsole.Engine.Routing.Training;
 

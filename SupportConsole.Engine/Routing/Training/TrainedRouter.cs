@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
+using SupportConsole.Engine.Numerics;
 using SupportConsole.Engine.Routing.Calibration;
 using SupportConsole.Engine.Routing.Onnx;
 

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Routing;
-using SupportConsole.Jobs;
 using SupportConsole.Operations;
 using SupportConsole.Tests.TestSupport;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using SupportConsole.Accounting;
 using SupportConsole.Data.Entities;
 
 namespace SupportConsole.Data.Configurations;

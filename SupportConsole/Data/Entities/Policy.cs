@@ -36,7 +36,7 @@ public sealed class HardRule
     public bool Enabled { get; set; } = true;
 
     /// <summary>The priority of the tickets it escalates.</summary>
-    public Engine.Pipeline.TicketPriority Priority { get; set; } = Engine.Pipeline.TicketPriority.Normal;
+    public Engine.Gate.TicketPriority Priority { get; set; } = Engine.Gate.TicketPriority.Normal;
 
     /// <summary>A built-in safeguard (a vulnerable customer): no draft at all, and it cannot be switched off.</summary>
     public bool Safeguard { get; set; }

@@ -1,5 +1,3 @@
-using SupportConsole.Accounting;
-
 namespace SupportConsole.Data.Entities;
 
 // Daily rollups of the fact tables (tickets, decisions, drafts, receipts). A ticket belongs to the UTC day of its

@@ -1,5 +1,4 @@
-using SupportConsole.Engine.Drafting;
-using SupportConsole.Engine.Pipeline;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Data.Entities;
 

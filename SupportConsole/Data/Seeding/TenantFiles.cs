@@ -91,9 +91,9 @@ public sealed record TenantFiles(
     public sealed record HardRuleFile(string Id, string Description, string Kind, IReadOnlyList<string> Keywords, decimal? MinimumAmount,
         string? Priority = null, bool Safeguard = false)
     {
-        public Engine.Pipeline.TicketPriority ParsedPriority => Priority is null
-            ? Engine.Pipeline.TicketPriority.Normal
-            : Enum.TryParse<Engine.Pipeline.TicketPriority>(Priority, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+        public Engine.Gate.TicketPriority ParsedPriority => Priority is null
+            ? Engine.Gate.TicketPriority.Normal
+            : Enum.TryParse<Engine.Gate.TicketPriority>(Priority, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
                 : throw new DataFileException($"hard rule {Id}: unknown priority '{Priority}' (low, normal, high or urgent)");
     }

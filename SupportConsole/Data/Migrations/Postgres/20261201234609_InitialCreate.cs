@@ -1,6 +1,8 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 #nullable disable
 

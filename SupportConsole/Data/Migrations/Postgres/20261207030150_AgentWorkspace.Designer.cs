@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using SupportConsole.Data;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 #nullable disable
 

@@ -1,5 +1,7 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 #nullable disable
 

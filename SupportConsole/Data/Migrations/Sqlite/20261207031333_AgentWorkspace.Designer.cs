@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupportConsole.Data;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 #nullable disable
 

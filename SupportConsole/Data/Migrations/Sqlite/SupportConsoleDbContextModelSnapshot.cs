@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupportConsole.Data;
+using SupportConsole.Engine.Drafting;
+using SupportConsole.Engine.Gate;
 
 #nullable disable
 

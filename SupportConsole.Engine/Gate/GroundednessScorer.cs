@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Gate;
 
 /// <summary>
 /// Groundedness of a draft: the share of its body sentences whose content words (not stop words) are mostly found

@@ -1,7 +1,8 @@
 using System.Globalization;
+using SupportConsole.Engine.Accounting;
 using SupportConsole.Engine.Routing;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Gate;
 
 /// <summary>What the gate looks at for one ticket.</summary>
 public sealed record GateInput(

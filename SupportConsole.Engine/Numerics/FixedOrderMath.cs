@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace SupportConsole.Engine.Routing.Training;
+namespace SupportConsole.Engine.Numerics;
 
 /// <summary>
 /// The float reductions training uses (dot products, sums, softmax), summed in one order on every CPU.

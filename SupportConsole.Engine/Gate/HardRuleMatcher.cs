@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Gate;
 
 /// <summary>Finds the hard rules a ticket triggers: phrases on word boundaries, and amounts at or above a minimum.</summary>
 public static partial class HardRuleMatcher

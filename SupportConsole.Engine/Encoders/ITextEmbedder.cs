@@ -1,4 +1,4 @@
-namespace SupportConsole.Engine.Retrieval;
+namespace SupportConsole.Engine.Encoders;
 
 /// <summary>Turns texts into L2-normalised vectors for dense retrieval.</summary>
 public interface ITextEmbedder

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace SupportConsole.Engine.Routing.Training;
+namespace SupportConsole.Engine.Numerics;
 
 /// <summary>
 /// Element-wise kernels for the short rows (one value per intent or hidden unit) that training touches millions of

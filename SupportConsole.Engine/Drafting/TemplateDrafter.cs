@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Drafting;
 
 /// <summary>A draft reply: the full text to send, the body that is scored for groundedness, and what it cites.</summary>
 public sealed record DraftReply(string Text, string Body, CitedSection Cited, IReadOnlyList<string> SupportingTexts);

@@ -1,6 +1,6 @@
-using SupportConsole.Engine.Retrieval;
+using SupportConsole.Engine.Drafting;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Retrieval;
 
 /// <summary>The pipeline's view of one built <see cref="KnowledgeIndex"/>: search plus full-section lookup.</summary>
 public sealed class KnowledgeSearch(KnowledgeIndex index, IReadOnlyList<KbArticle> articles, string? embedderVersion) : IKnowledgeSearch

@@ -1,4 +1,4 @@
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Accounting;
 
 /// <summary>What the host allows the pipeline to spend on one customer's ticket (from the customer's budget).</summary>
 /// <param name="CloudDeferralStopped">True: an uncertified ticket is not sent to the cloud model.</param>

@@ -1,7 +1,6 @@
-using SupportConsole.Engine.Encoders;
-using SupportConsole.Engine.Routing.Training;
+using SupportConsole.Engine.Numerics;
 
-namespace SupportConsole.Engine.Routing.Cascade;
+namespace SupportConsole.Engine.Encoders;
 
 /// <summary>
 /// A static sentence vector for stage 1's out-of-scope check, at lookup cost: the encoder's own input word-piece

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace SupportConsole.Engine.Pipeline;
+namespace SupportConsole.Engine.Accounting;
 
 /// <summary>Measures a synchronous stage: wall time and the CPU time of the calling thread.</summary>
 public readonly partial struct StageClock

@@ -1,4 +1,4 @@
-namespace SupportConsole.Engine.Routing.Onnx;
+namespace SupportConsole.Engine.Onnx;
 
 /// <summary>
 /// Cuts a batch of texts into session runs for a graph that pads every text of a run to the longest one. Texts are

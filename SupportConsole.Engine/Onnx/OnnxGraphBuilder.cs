@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using SupportConsole.Engine.Routing.Onnx.Proto;
+using SupportConsole.Engine.Onnx.Proto;
 
-namespace SupportConsole.Engine.Routing.Onnx;
+namespace SupportConsole.Engine.Onnx;
 
 /// <summary>Builds an ONNX graph node by node and serialises it as a model file.</summary>
 internal sealed class OnnxGraphBuilder

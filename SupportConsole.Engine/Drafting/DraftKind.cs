@@ -1,0 +1,9 @@
+namespace SupportConsole.Engine.Drafting;
+
+/// <summary>Where a draft came from.</summary>
+public enum DraftKind
+{
+    None,
+    Template,
+    CloudModel,
+}
