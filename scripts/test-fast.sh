@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 fast=(
-  Architecture. Components. Routing. Retrieval. Drafting. Encoders.
+  Architecture. Caching. Components. Routing. Retrieval. Drafting. Encoders.
   Pipeline.BandGateTests Pipeline.DraftingRulesTests Reporting.MoneyTests Administration.AuditDescriptionsTests
   Tickets.QueueLiveStateTests Operations.Privacy.ConnectionLogTests Operations.Privacy.OnnxRuntimeTelemetryTests
 )

@@ -17,42 +17,17 @@ public sealed class BudgetCache(
     IOptions<CacheOptions> options,
     TimeProvider clock)
 {
-    private readonly SemaphoreSlim _reload = new(1, 1);
-    private volatile Snapshot? _snapshot;
+    private readonly FreshCache<string, Dictionary<string, CustomerBudget>> _budgets =
+        new(changes.Budgets, TimeSpan.FromMilliseconds(options.Value.BudgetsMilliseconds), clock, oneReader: true);
 
     public async ValueTask<CustomerBudget?> GetAsync(string customerId, CancellationToken cancellationToken)
     {
-        // The counter is read before the database: a change committed while reading leaves this snapshot stale at once.
-        var generation = changes.Budgets.Value;
-        var snapshot = _snapshot;
-        if (!IsCurrent(snapshot, generation))
+        // One entry for all budgets; when it ages out under load, the requests waiting share the next read.
+        var budgets = await _budgets.GetAsync(string.Empty, async token =>
         {
-            // One reader at a time: when the snapshot ages out under load, the requests waiting share the next read.
-            await _reload.WaitAsync(cancellationToken);
-            try
-            {
-                snapshot = _snapshot;
-                if (!IsCurrent(snapshot, generation))
-                {
-                    var readAt = clock.GetTimestamp();
-                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                    var budgets = await db.CustomerBudgets.AsNoTracking().ToDictionaryAsync(b => b.CustomerId, StringComparer.Ordinal, cancellationToken);
-                    snapshot = new Snapshot(budgets, generation, readAt);
-                    _snapshot = snapshot;
-                }
-            }
-            finally
-            {
-                _reload.Release();
-            }
-        }
-
-        return snapshot!.Budgets.GetValueOrDefault(customerId);
+            await using var db = await contexts.CreateDbContextAsync(token);
+            return await db.CustomerBudgets.AsNoTracking().ToDictionaryAsync(b => b.CustomerId, StringComparer.Ordinal, token);
+        }, cancellationToken);
+        return budgets.GetValueOrDefault(customerId);
     }
-
-    private bool IsCurrent(Snapshot? snapshot, long generation) =>
-        snapshot is not null && snapshot.Generation == generation
-        && clock.GetElapsedTime(snapshot.ReadAt).TotalMilliseconds < options.Value.BudgetsMilliseconds;
-
-    private sealed record Snapshot(Dictionary<string, CustomerBudget> Budgets, long Generation, long ReadAt);
 }

@@ -63,14 +63,13 @@ public static class KillSwitchTopics
     public static readonly ChangeTopic<KillSwitchState> Flipped = new("kill-switch", state => state.Engaged ? "on" : "off");
 }
 
-/// <summary>Another instance flipped the switch: the gate's cached settings are read again for the next ticket, and the switch is read again.</summary>
-internal sealed class KillSwitchFollower(KillSwitch killSwitch, DataChanges dataChanges) : IChangeFollower
+/// <summary>
+/// Another instance flipped the switch: it is read again and this instance's pages are told. (The gate's cached settings
+/// are already stale: the flip's save was announced as a change of settings.)
+/// </summary>
+internal sealed class KillSwitchFollower(KillSwitch killSwitch) : IChangeFollower
 {
     public string Topic => KillSwitchTopics.Flipped.Name;
 
-    public Task FollowAsync(string payload, CancellationToken cancellationToken)
-    {
-        dataChanges.Settings.Advance();
-        return killSwitch.RefreshAsync(cancellationToken);
-    }
+    public Task FollowAsync(string payload, CancellationToken cancellationToken) => killSwitch.RefreshAsync(cancellationToken);
 }

@@ -25,54 +25,31 @@ public sealed class VerifiedApiKeys(
 {
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    /// <summary>Past this many cached keys the cache starts over.</summary>
-    private const int MaxEntries = 10_000;
-
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly FreshCache<string, VerifiedApiKey?> _keys =
+        new(changes.ApiKeys, TimeSpan.FromMilliseconds(options.Value.ApiKeysMilliseconds), clock, comparer: StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, long> _lastUsedWritten = new();
 
     /// <summary>The active stored key <paramref name="key"/> is, or null for an unknown or revoked one.</summary>
     public async Task<VerifiedApiKey?> VerifyAsync(string key, CancellationToken cancellationToken)
     {
-        var hash = ApiKeyFormat.Hash(key);
-
-        // The counter is read before the database: a change committed while reading leaves this entry stale at once.
-        var generation = changes.ApiKeys.Value;
-        if (_entries.TryGetValue(hash, out var entry) && entry.Generation == generation
-            && clock.GetElapsedTime(entry.ReadAt).TotalMilliseconds < options.Value.ApiKeysMilliseconds)
-        {
-            await RecordUseAsync(entry.Key.Id, cancellationToken);
-            return entry.Key;
-        }
-
-        var readAt = clock.GetTimestamp();
         var prefix = ApiKeyFormat.LookupPrefix(key);
         if (prefix.Length == 0)
         {
             return null;
         }
 
-        VerifiedApiKey? verified;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        var verified = await _keys.GetAsync(ApiKeyFormat.Hash(key), async token =>
         {
-            var candidates = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix && k.RevokedAt == null).ToListAsync(cancellationToken);
+            await using var db = await contexts.CreateDbContextAsync(token);
+            var candidates = await db.ApiKeys.AsNoTracking().Where(k => k.Prefix == prefix && k.RevokedAt == null).ToListAsync(token);
             var match = candidates.FirstOrDefault(k => ApiKeyFormat.Matches(key, k.Hash));
-            verified = match is null ? null : new VerifiedApiKey(match.Id, match.Name, match.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        }
-
-        if (verified is null)
+            return match is null ? null : new VerifiedApiKey(match.Id, match.Name, match.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }, cancellationToken, keep: found => found is not null);
+        if (verified is not null)
         {
-            _entries.TryRemove(hash, out _);
-            return null;
+            await RecordUseAsync(verified.Id, cancellationToken);
         }
 
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-
-        _entries[hash] = new Entry(verified, generation, readAt);
-        await RecordUseAsync(verified.Id, cancellationToken);
         return verified;
     }
 
@@ -91,6 +68,4 @@ public sealed class VerifiedApiKeys(
         // A bulk update, not SaveChanges: using a key is not a change to the keys (it leaves the cache as it is).
         await db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
     }
-
-    private sealed record Entry(VerifiedApiKey Key, long Generation, long ReadAt);
 }

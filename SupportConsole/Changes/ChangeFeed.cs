@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using SupportConsole.Data;
 
 namespace SupportConsole.Changes;
 
@@ -154,5 +155,19 @@ internal sealed class ChangeFollowing(IClusterBus bus, ChangeFeed feed, IEnumera
         {
             logger.LogWarning(e, "Acting on {Topic} from {Origin} failed", change.Topic, change.Origin);
         }
+    }
+}
+
+/// <summary>Another instance committed a save of cached data: this instance's caches of that kind are stale from now on.</summary>
+internal sealed class CachedDataFollower(DataChanges changes) : IChangeFollower
+{
+    public const string Topic = "data";
+
+    string IChangeFollower.Topic => Topic;
+
+    public Task FollowAsync(string payload, CancellationToken cancellationToken)
+    {
+        changes.Follow(payload);
+        return Task.CompletedTask;
     }
 }

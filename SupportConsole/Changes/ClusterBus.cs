@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SupportConsole.Data;
@@ -159,6 +160,11 @@ public static class ChangesRegistration
         }
 
         builder.Services.AddSingleton<ChangeFeed>();
+
+        // A committed save of cached data (settings, customers, budgets, API keys) is announced to the other instances,
+        // whose caches of that kind are stale at once instead of at their age.
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new DataChanges(kind => sp.GetRequiredService<IClusterBus>().Publish(CachedDataFollower.Topic, kind))));
+        builder.Services.AddSingleton<IChangeFollower, CachedDataFollower>();
         return builder;
     }
 

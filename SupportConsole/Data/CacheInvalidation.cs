@@ -33,26 +33,41 @@ public sealed class CacheOptions
     public int ApiKeysMilliseconds { get; set; } = 1000;
 }
 
-/// <summary>A counter of changes made through this process to one kind of data, so caches of it know they are stale.</summary>
-public sealed class ChangeCounter
+/// <summary>A counter of changes to one kind of data, so caches of it know they are stale.</summary>
+public sealed class ChangeCounter(string name)
 {
     private long _value;
+
+    /// <summary>The kind's name on the change feed.</summary>
+    public string Name => name;
 
     public long Value => Interlocked.Read(ref _value);
 
     public void Advance() => Interlocked.Increment(ref _value);
 }
 
-/// <summary>The change counters the caches on the request path check: settings, customers with their records, budgets, API keys.</summary>
-public sealed class DataChanges
+/// <summary>
+/// The change counters the caches on the request path check: settings, customers with their records, budgets, API keys.
+/// A committed save is announced (to the other instances, by the change feed, which passes <paramref name="announce"/>);
+/// one announced by another instance advances the counter here.
+/// </summary>
+public sealed class DataChanges(Action<string>? announce = null)
 {
-    public ChangeCounter Settings { get; } = new();
+    public ChangeCounter Settings { get; } = new("settings");
 
-    public ChangeCounter Customers { get; } = new();
+    public ChangeCounter Customers { get; } = new("customers");
 
-    public ChangeCounter Budgets { get; } = new();
+    public ChangeCounter Budgets { get; } = new("budgets");
 
-    public ChangeCounter ApiKeys { get; } = new();
+    public ChangeCounter ApiKeys { get; } = new("api-keys");
+
+    private IEnumerable<ChangeCounter> All => [Settings, Customers, Budgets, ApiKeys];
+
+    /// <summary>A save of <paramref name="counter"/>'s kind committed on this instance: tell the others.</summary>
+    public void Announce(ChangeCounter counter) => announce?.Invoke(counter.Name);
+
+    /// <summary>Another instance committed a save of the kind named <paramref name="name"/> (unknown names are ignored).</summary>
+    public void Follow(string name) => All.FirstOrDefault(c => c.Name == name)?.Advance();
 }
 
 /// <summary>
@@ -158,6 +173,7 @@ internal sealed class CacheInvalidationInterceptor(DataChanges changes) : SaveCh
             if (context.Database.CurrentTransaction is null)
             {
                 _pending.Remove(context);
+                Announce(touched);
             }
         }
     }
@@ -168,6 +184,15 @@ internal sealed class CacheInvalidationInterceptor(DataChanges changes) : SaveCh
         {
             _pending.Remove(context);
             Advance(touched);
+            Announce(touched);
+        }
+    }
+
+    private void Announce(IEnumerable<ChangeCounter> counters)
+    {
+        foreach (var counter in counters)
+        {
+            changes.Announce(counter);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed record LiveSettings(GateSettings Gate, long PolicyVersion, string?
 /// </summary>
 public sealed class SettingsStore(IOptions<GateOptions> gateOptions, IOptions<CacheOptions> cacheOptions, DataChanges changes, TimeProvider clock)
 {
-    private volatile CachedGate? _gate;
+    private readonly FreshCache<string, LiveSettings> _gate = new(changes.Settings, TimeSpan.FromMilliseconds(cacheOptions.Value.SettingsMilliseconds), clock);
 
     public async Task EnsureDefaultsAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
@@ -65,22 +65,12 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, IOptions<Ca
     /// The gate settings for the next ticket: from the cache while it is younger than the configured age and no setting
     /// was saved through this process since it was read, else fresh from the database.
     /// </summary>
-    public async ValueTask<LiveSettings> CurrentGateAsync(IDbContextFactory<SupportConsoleDbContext> contexts, CancellationToken cancellationToken)
-    {
-        var cached = _gate;
-        var current = changes.Settings.Value;
-        if (cached is not null && cached.Generation == current && clock.GetElapsedTime(cached.ReadAt).TotalMilliseconds < cacheOptions.Value.SettingsMilliseconds)
+    public ValueTask<LiveSettings> CurrentGateAsync(IDbContextFactory<SupportConsoleDbContext> contexts, CancellationToken cancellationToken) =>
+        _gate.GetAsync(string.Empty, async token =>
         {
-            return cached.Value;
-        }
-
-        // The generation is taken before the read: a change committed while reading leaves this entry stale at once.
-        var readAt = clock.GetTimestamp();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var value = await ReadGateAsync(db, cancellationToken);
-        _gate = new CachedGate(value, current, readAt);
-        return value;
-    }
+            await using var db = await contexts.CreateDbContextAsync(token);
+            return await ReadGateAsync(db, token);
+        }, cancellationToken);
 
     /// <summary>The gate settings, policy version and active router version as of now, read from the database.</summary>
     public static async Task<LiveSettings> ReadGateAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
@@ -109,6 +99,4 @@ public sealed class SettingsStore(IOptions<GateOptions> gateOptions, IOptions<Ca
         row.Reason = reason;
         db.AuditEvents.Add(AuditEvent.Record(row.UpdatedAt, actor, "setting.changed", "setting", row.Key, System.Text.Json.JsonSerializer.Serialize(new { before, after = value, reason })));
     }
-
-    private sealed record CachedGate(LiveSettings Value, long Generation, long ReadAt);
 }

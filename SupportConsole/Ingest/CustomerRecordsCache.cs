@@ -19,9 +19,6 @@ public sealed class CustomerRecordsCache(
     IOptions<CacheOptions> options,
     TimeProvider clock)
 {
-    /// <summary>Past this many cached customers the cache starts over (it only bridges a second or so anyway).</summary>
-    private const int MaxEntries = 10_000;
-
     /// <summary>
     /// One compiled query (EF's LINQ translation done once) per model: the customer and their records only. Per model,
     /// because a compiled query belongs to the model it was first run with (SQLite and PostgreSQL in one test process).
@@ -29,47 +26,20 @@ public sealed class CustomerRecordsCache(
     private static readonly ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<SupportConsoleDbContext, string, CancellationToken, Task<Customer?>>>
         CustomerWithRecords = new();
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly FreshCache<string, CustomerRecords?> _customers =
+        new(changes.Customers, TimeSpan.FromMilliseconds(options.Value.CustomerRecordsMilliseconds), clock, comparer: StringComparer.Ordinal);
 
-    public async ValueTask<CustomerRecords?> GetAsync(string customerId, CancellationToken cancellationToken)
-    {
-        // The counter is read before the database: a change committed while reading leaves this entry stale at once.
-        var generation = changes.Customers.Value;
-        if (_entries.TryGetValue(customerId, out var entry) && entry.Generation == generation
-            && clock.GetElapsedTime(entry.ReadAt).TotalMilliseconds < options.Value.CustomerRecordsMilliseconds)
+    public ValueTask<CustomerRecords?> GetAsync(string customerId, CancellationToken cancellationToken) =>
+        _customers.GetAsync(customerId, async token =>
         {
-            return entry.Records;
-        }
-
-        var readAt = clock.GetTimestamp();
-        Customer? customer;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
+            await using var db = await contexts.CreateDbContextAsync(token);
             var query = CustomerWithRecords.GetOrAdd(db.Model, _ => EF.CompileAsyncQuery((SupportConsoleDbContext context, string id, CancellationToken _) =>
                 context.Customers.AsNoTracking().Include(c => c.Transactions).FirstOrDefault(c => c.Id == id)));
-            customer = await query(db, customerId, cancellationToken);
-        }
-
-        if (customer is null)
-        {
-            // Not cached: the customer may be created by the very next ticket.
-            return null;
-        }
-
-        var records = ToRecords(customer);
-        if (_entries.Count >= MaxEntries)
-        {
-            _entries.Clear();
-        }
-
-        _entries[customerId] = new Entry(records, generation, readAt);
-        return records;
-    }
+            return await query(db, customerId, token) is { } customer ? ToRecords(customer) : null;
+        }, cancellationToken, keep: records => records is not null); // a customer not found may be created by the very next ticket
 
     /// <summary>A customer row and its records as the engine takes them.</summary>
     public static CustomerRecords ToRecords(Customer customer) =>
         new(customer.Id, customer.Name, customer.Email, customer.Phone, customer.Plan, customer.CardLast4, customer.AccountNumber,
             [.. customer.Transactions.Select(t => new TransactionRecord(t.Id, t.Date, t.Kind, t.Description, t.Amount, t.Currency, t.Status))]);
-
-    private sealed record Entry(CustomerRecords Records, long Generation, long ReadAt);
 }

@@ -301,14 +301,10 @@ public static class RouterTopics
     public static readonly ChangeTopic<string> Activated = new("router", version => version);
 }
 
-/// <summary>Another instance activated a router version: the gate's cached settings are read again and the version is loaded here.</summary>
-internal sealed class RouterFollower(RouterRegistry routers, DataChanges dataChanges) : IChangeFollower
+/// <summary>Another instance activated a router version: it is loaded here (the gate's cached settings are already stale: the save was announced).</summary>
+internal sealed class RouterFollower(RouterRegistry routers) : IChangeFollower
 {
     public string Topic => RouterTopics.Activated.Name;
 
-    public async Task FollowAsync(string payload, CancellationToken cancellationToken)
-    {
-        dataChanges.Settings.Advance();
-        await routers.ResolveAsync(payload, cancellationToken);
-    }
+    public Task FollowAsync(string payload, CancellationToken cancellationToken) => routers.ResolveAsync(payload, cancellationToken);
 }
