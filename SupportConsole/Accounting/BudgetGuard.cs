@@ -109,6 +109,7 @@ public sealed class BudgetGuard(TimeProvider clock)
     }
 
     /// <summary>Month-to-date spend as <see cref="MonthToDateAsync"/>, as one statement on the writer's connection.</summary>
+    // SQL by hand: it runs in the group-commit writer's open transaction on its connection, like RowStatements (decision 005, `bench ingest`).
     private static long MonthToDate(RowStatements statements, string customerId, DateTimeOffset at)
     {
         var db = statements.Context;

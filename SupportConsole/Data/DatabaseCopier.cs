@@ -191,6 +191,7 @@ public static class DatabaseCopier
     };
 
     /// <summary>Rows copied with their ids leave PostgreSQL's identity sequences behind; move them past the largest id.</summary>
+    // SQL by hand: EF Core has no API for moving a sequence.
     private static async Task ResetIdentitySequencesAsync(SupportConsoleDbContext db, CancellationToken cancellationToken)
     {
         if (db.Database.IsSqlite())

@@ -18,6 +18,7 @@ public sealed class DatabaseInitializer(
         if (db.Database.IsSqlite())
         {
             // Write-ahead logging lets readers (queues, dashboards) run while the pipeline writes; it persists in the file.
+            // SQL by hand: EF Core has no API for SQLite pragmas.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
 

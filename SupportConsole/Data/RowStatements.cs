@@ -14,6 +14,7 @@ namespace SupportConsole.Data;
 /// the pipeline writes for each ticket cost a statement execution each, not EF Core's change tracking and SQL generation.
 /// Not thread-safe: one instance belongs to one connection and one thread (the <see cref="GroupCommitWriter"/>).
 /// </summary>
+// SQL by hand: `bench ingest` (docs/benchmarks.md) put two thirds of a ticket in EF Core's change tracking and SQL generation (decision 005).
 public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
 {
     private const string RowSavepoint = "row";

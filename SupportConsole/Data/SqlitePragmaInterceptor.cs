@@ -9,6 +9,7 @@ namespace SupportConsole.Data;
 /// Sets NORMAL synchronous mode on each physical SQLite connection (safe with WAL, which the initializer turns on
 /// once; foreign keys are switched on by EF Core itself). Pooled connections are set up only the first time.
 /// </summary>
+// SQL by hand: EF Core has no API for SQLite pragmas.
 internal sealed class SqlitePragmaInterceptor : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";

@@ -26,6 +26,7 @@ public sealed class StartupLock : IAsyncDisposable
         }
 
         // A connection of its own, not the pooled context's: the lock must outlive this context.
+        // SQL by hand: EF Core has no API for PostgreSQL advisory locks.
         var connection = (DbConnection)Activator.CreateInstance(db.Database.GetDbConnection().GetType(), db.Database.GetConnectionString())!;
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();

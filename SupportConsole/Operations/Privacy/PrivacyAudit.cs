@@ -332,6 +332,7 @@ public static partial class PrivacyAudit
             await using (var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False"))
             {
                 await connection.OpenAsync(cancellationToken);
+                // SQL by hand: a read-only look into the audited process's file while it runs, without a second model or migrations check.
                 await using var command = connection.CreateCommand();
                 command.CommandText = "SELECT Kind FROM JobRuns WHERE State = 'Succeeded' ORDER BY CreatedAt";
                 var kinds = new List<string>();
