@@ -82,6 +82,7 @@ public static class JobsRegistration
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobScheduler>();
+
         // Timing and exactly-once checks of the job server itself (bench jobs, the soak, tests).
         services.AddSingleton<JobProbeRecorder>();
         services.AddTransient<JobProbe>();
