@@ -16,22 +16,24 @@ public sealed class ArchitectureTests
     /// <summary>What the engine may never reference: it is a library of pure parts, composed by the app.</summary>
     private static readonly string[] ForbiddenInEngine = ["Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Hangfire", "Npgsql", "MudBlazor", "Microsoft.Extensions.Hosting"];
 
-    private static string AppAssembly => typeof(Program).Assembly.Location;
+    private static readonly Lazy<FolderDependencies> App = new(() => FolderDependencies.Of(typeof(Program).Assembly.Location, "SupportConsole"));
+
+    private static readonly Lazy<FolderDependencies> Engine = new(() => FolderDependencies.Of(EngineAssembly, "SupportConsole.Engine"));
 
     private static string EngineAssembly => typeof(TicketPipeline).Assembly.Location;
 
     [Fact]
     public void NoTwoFoldersOfTheAppUseEachOther() =>
-        AssertAcyclic(FolderDependencies.Of(AppAssembly, "SupportConsole"));
+        AssertAcyclic(App.Value);
 
     [Fact]
     public void NoTwoFoldersOfTheEngineUseEachOther() =>
-        AssertAcyclic(FolderDependencies.Of(EngineAssembly, "SupportConsole.Engine"));
+        AssertAcyclic(Engine.Value);
 
     [Fact]
     public void TheDataLayerUsesOnlyTheEngine()
     {
-        var dependencies = FolderDependencies.Of(AppAssembly, "SupportConsole");
+        var dependencies = App.Value;
         var wrong = dependencies.Edges.Where(e => e.From == "Data" && e.To != "Engine").Select(dependencies.Describe).ToList();
         Assert.True(wrong.Count == 0, "Data must use nothing of the app above it:\n" + string.Join("\n", wrong));
     }
@@ -39,7 +41,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void NoFeatureUsesTheWebOrTheHosting()
     {
-        var dependencies = FolderDependencies.Of(AppAssembly, "SupportConsole");
+        var dependencies = App.Value;
         var wrong = dependencies.Edges.Where(e => !WebAndHosting.Contains(e.From) && WebAndHosting.Contains(e.To)).Select(dependencies.Describe).ToList();
         Assert.True(wrong.Count == 0, "features must not use the web or the hosting:\n" + string.Join("\n", wrong));
     }
@@ -68,7 +70,7 @@ public sealed class ArchitectureTests
     public void TheAppsFoldersAreReadFromItsCode()
     {
         // The reading itself: the app composes its features, and the flow's stages use what is below them.
-        var edges = FolderDependencies.Of(AppAssembly, "SupportConsole").Edges;
+        var edges = App.Value.Edges;
         Assert.Contains(("Hosting", "Ingest"), edges);
         Assert.Contains(("Ingest", "Routing"), edges);
         Assert.Contains(("Ingest", "Data"), edges);
