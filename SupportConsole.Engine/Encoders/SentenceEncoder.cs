@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using FastBertTokenizer;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -36,8 +37,9 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
     private static LastEmbedding? _last;
 
     private SentenceEncoder(InferenceSession session, BertTokenizer tokenizer, int dimensions, string versionId, EncoderPackage package,
-        string modelSha256, StaticTokenTable staticTable)
+        EncoderPrecision precision, string modelSha256, StaticTokenTable staticTable)
     {
+        Precision = precision;
         _session = session;
         _tokenizer = tokenizer;
         Dimensions = dimensions;
@@ -49,7 +51,9 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
 
     public EncoderPackage Package { get; }
 
-    /// <summary>SHA-256 of the ONNX model inside the package.</summary>
+    public EncoderPrecision Precision { get; }
+
+    /// <summary>SHA-256 of the ONNX model the session runs: the package's own, or its <see cref="EncoderQuantizer"/> rewrite.</summary>
     public string ModelSha256 { get; }
 
     /// <summary>The model's own word-piece embedding table, for stage 1's static vectors.</summary>
@@ -57,13 +61,19 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
 
     public int Dimensions { get; }
 
-    /// <summary>Package name, version and the first 12 hex digits of the model's SHA-256: a different model is a different version.</summary>
+    /// <summary>Package name, version, <c>int8</c> when quantized, and the first 12 hex digits of the model's SHA-256: a different model is a different version.</summary>
     public string VersionId { get; }
 
-    /// <summary>Loads the encoder from its package; a missing package or a model ONNX Runtime refuses is an <see cref="EncoderModelException"/>.</summary>
-    public static SentenceEncoder Load(EncoderPackage package, int intraOpThreads = 1)
+    /// <summary>
+    /// Loads the encoder from its package, quantized unless <paramref name="precision"/> says float32 (a router is trained
+    /// and run on one precision: its card names the model's SHA-256); a missing package or a model ONNX Runtime refuses
+    /// is an <see cref="EncoderModelException"/>.
+    /// </summary>
+    public static SentenceEncoder Load(EncoderPackage package, EncoderPrecision precision = EncoderPrecision.Int8, int intraOpThreads = 1)
     {
         var files = package.Extract();
+        var model = precision == EncoderPrecision.Int8 ? EncoderQuantizer.Quantize(files.Model) : files.Model;
+        var modelSha256 = precision == EncoderPrecision.Int8 ? Convert.ToHexStringLower(SHA256.HashData(model)) : files.ModelSha256;
         var tokenizer = new BertTokenizer();
         using (var vocabulary = new StreamReader(new MemoryStream(files.Vocabulary)))
         {
@@ -80,7 +90,7 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            session = new InferenceSession(files.Model, options);
+            session = new InferenceSession(model, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -90,8 +100,11 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
         try
         {
             var dimensions = CheckSignature(session, package);
-            return new SentenceEncoder(session, tokenizer, dimensions, $"{package.Name}/{package.Version}/{files.ModelSha256[..12]}", package,
-                files.ModelSha256, StaticTokenTable.FromEncoderModel(files.Model));
+            var versionId = precision == EncoderPrecision.Int8
+                ? $"{package.Name}/{package.Version}/int8/{modelSha256[..12]}"
+                : $"{package.Name}/{package.Version}/{modelSha256[..12]}";
+            return new SentenceEncoder(session, tokenizer, dimensions, versionId, package, precision, modelSha256,
+                StaticTokenTable.FromEncoderModel(files.Model));
         }
         catch
         {
@@ -121,7 +134,8 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
         }
 
         var result = new float[texts.Count * Dimensions];
-        foreach (var run in Runs(tokens))
+        // Int8 quantizes a run's activations with one scale, so a text would depend on the texts beside it: it runs alone.
+        foreach (var run in Precision == EncoderPrecision.Int8 ? Enumerable.Range(0, tokens.Length).Select(i => new[] { i }) : Runs(tokens))
         {
             var pooled = Run(run.Select(i => tokens[i]).ToArray());
             for (var r = 0; r < run.Length; r++)

@@ -72,9 +72,12 @@ public sealed class TicketPipeline(
         using (var span = Telemetry.StartActivity(Stages.Retrieve))
         {
             var clock = StageClock.Start();
-            hits = search.Search(text, route.Intent, sources);
-            span?.SetTag("sources", hits.Count).SetTag("index", search.IndexVersion);
-            receipts.Add(Local(Stages.Retrieve, "bm25+embedder", search.IndexVersion, inputTokens, 0, clock));
+            // Stage 1 certified the intent without the encoder; its sections are found by the intent's boost, so the
+            // ticket is not embedded only for retrieval (it would double the ticket's CPU).
+            var lexicalOnly = route is { Stage: 1, Certified: true };
+            hits = search.Search(text, route.Intent, sources, lexicalOnly);
+            span?.SetTag("sources", hits.Count).SetTag("index", search.IndexVersion).SetTag("lexical_only", lexicalOnly);
+            receipts.Add(Local(Stages.Retrieve, lexicalOnly ? "bm25" : "bm25+embedder", search.IndexVersion, inputTokens, 0, clock));
         }
 
         // Draft: a certified intent gets its approved template; an uncertified one may go to the cloud model.

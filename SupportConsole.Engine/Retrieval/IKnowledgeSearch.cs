@@ -9,7 +9,8 @@ public interface IKnowledgeSearch
 
     string? EmbedderVersion { get; }
 
-    IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top);
+    /// <summary>The top sections for <paramref name="query"/>; <paramref name="lexicalOnly"/>: without the embedder (see <see cref="KnowledgeIndex.Search(string, string?, int, bool)"/>).</summary>
+    IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top, bool lexicalOnly = false);
 
     /// <summary>The full text of one section, or null if the article or section does not exist (any more).</summary>
     CitedSection? FindSection(string articleId, string sectionTitle);

@@ -95,8 +95,12 @@ public sealed class KnowledgeIndex
             settings, version);
     }
 
-    /// <summary>The best chunk of each of the top <paramref name="top"/> sections for <paramref name="query"/>, best first.</summary>
-    public IReadOnlyList<RetrievedSource> Search(string query, string? predictedIntent, int top)
+    /// <summary>
+    /// The best chunk of each of the top <paramref name="top"/> sections for <paramref name="query"/>, best first.
+    /// <paramref name="lexicalOnly"/> leaves the embedder out (BM25 and the intent's boost only): for a ticket whose intent
+    /// is already certified, where the boost finds its sections and an encoder call would cost more than the rest of it.
+    /// </summary>
+    public IReadOnlyList<RetrievedSource> Search(string query, string? predictedIntent, int top, bool lexicalOnly = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (_chunks.Length == 0 || top <= 0)
@@ -105,9 +109,9 @@ public sealed class KnowledgeIndex
         }
 
         var bm25 = _bm25.Score(RetrievalTokenizer.Tokenize(query, _settings.LightStemming));
-        var dense = _vectors is null ? null : DenseScores(query);
+        var dense = _vectors is null || lexicalOnly ? null : DenseScores(query);
         var fused = new double[_chunks.Length];
-        if (_settings.Mode != RetrievalMode.Dense)
+        if (_settings.Mode != RetrievalMode.Dense || dense is null)
         {
             AddReciprocalRanks(bm25, fused);
         }

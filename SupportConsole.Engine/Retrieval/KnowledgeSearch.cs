@@ -16,9 +16,9 @@ public sealed class KnowledgeSearch(KnowledgeIndex index, IReadOnlyList<KbArticl
 
     public int ChunkCount => index.ChunkCount;
 
-    public IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top) =>
+    public IReadOnlyList<SourceHit> Search(string query, string? predictedIntent, int top, bool lexicalOnly = false) =>
     [
-        .. index.Search(query, predictedIntent, top)
+        .. index.Search(query, predictedIntent, top, lexicalOnly)
             .Select(r => new SourceHit(r.ArticleId, r.ArticleTitle, r.SectionTitle, r.ChunkId, r.Score, r.Bm25Score, r.DenseScore)),
     ];
 

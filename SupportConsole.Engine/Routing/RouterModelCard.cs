@@ -272,8 +272,11 @@ public sealed record EncoderSummary
 
     public required string Version { get; init; }
 
-    /// <summary>SHA-256 of the ONNX model inside the package.</summary>
+    /// <summary>SHA-256 of the ONNX model the router ran on: the package's own, or its int8 rewrite (<see cref="Precision"/>).</summary>
     public required string ModelSha256 { get; init; }
+
+    /// <summary>"float32" (the package's model as shipped) or how its weights were quantized.</summary>
+    public string Precision { get; init; } = "float32";
 
     public int Dimensions { get; init; }
 

@@ -1,3 +1,4 @@
+using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Retrieval;
 using SupportConsole.Tests.TestSupport;
 
@@ -184,6 +185,29 @@ public sealed class RetrievalTests : IDisposable
     }
 
     [Fact]
+    public void ALexicalOnlySearchNeverEmbedsTheQueryAndRanksAsBm25Does()
+    {
+        using var tiny = RetrievalFixtures.TinyEmbedder(_directory.Path);
+        var embedder = new CountingEmbedder(tiny);
+        var articles = RetrievalFixtures.Articles();
+        var hybrid = KnowledgeIndex.Build(articles, embedder, new RetrievalSettings { Mode = RetrievalMode.Hybrid });
+        var bm25 = KnowledgeIndex.Build(articles, null, new RetrievalSettings { Mode = RetrievalMode.Bm25 });
+        var afterBuild = embedder.Calls;
+
+        var lexical = hybrid.Search("my stolen card", "card_arrival", 5, lexicalOnly: true);
+        Assert.Equal(afterBuild, embedder.Calls);
+        var full = hybrid.Search("my stolen card", "card_arrival", 5);
+        Assert.Equal(afterBuild + 1, embedder.Calls);
+
+        Assert.NotEmpty(lexical);
+        Assert.All(lexical, s => Assert.Equal(0, s.DenseScore));
+        Assert.Contains(full, s => s.DenseScore != 0);
+        Assert.Equal(
+            bm25.Search("my stolen card", "card_arrival", 5).Select(s => (s.ChunkId, s.Score)),
+            lexical.Select(s => (s.ChunkId, s.Score)));
+    }
+
+    [Fact]
     public void ConcurrentSearchesGiveTheSameAnswersAsSequentialOnes()
     {
         using var embedder = RetrievalFixtures.TinyEmbedder(_directory.Path);
@@ -257,4 +281,20 @@ public sealed class RetrievalTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     private static KnowledgeIndex Bm25Index() => KnowledgeIndex.Build(RetrievalFixtures.Articles(), null, new RetrievalSettings { Mode = RetrievalMode.Bm25 });
+}
+
+/// <summary>A real embedder that counts the calls made to it.</summary>
+internal sealed class CountingEmbedder(ITextEmbedder inner) : ITextEmbedder
+{
+    public int Calls { get; private set; }
+
+    public int Dimensions => inner.Dimensions;
+
+    public string VersionId => inner.VersionId;
+
+    public float[] Embed(IReadOnlyList<string> texts)
+    {
+        Calls++;
+        return inner.Embed(texts);
+    }
 }

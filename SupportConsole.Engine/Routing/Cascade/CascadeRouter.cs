@@ -42,7 +42,7 @@ public sealed class CascadeRouter : IIntentRouter, IDisposable
             {
                 throw new RouterModelException(
                     $"router model {card.VersionId} was trained with encoder {cascade.Encoder.Package} {cascade.Encoder.Version} "
-                    + $"(model sha256 {cascade.Encoder.ModelSha256[..12]}...), loaded is {encoder.Package.Name} {encoder.Package.Version} ({encoder.ModelSha256[..12]}...)");
+                    + $"(model sha256 {cascade.Encoder.ModelSha256[..12]}...), loaded is {encoder.Package.Name} {encoder.Package.Version} at {encoder.Precision} ({encoder.ModelSha256[..12]}...; Models:EncoderPrecision chooses)");
             }
 
             var path = Path.Combine(directory, cascade.File);

@@ -45,6 +45,7 @@ public sealed class TrainedCascade
                     Package = encoder.Package.Name,
                     Version = encoder.Package.Version,
                     ModelSha256 = encoder.ModelSha256,
+                    Precision = encoder.Precision == EncoderPrecision.Int8 ? EncoderQuantizer.Method : "float32",
                     Dimensions = encoder.Dimensions,
                     MaxTokens = SentenceEncoder.MaxTokens,
                 },
