@@ -34,7 +34,7 @@ export DOTNET_TC_QuickJit=1
 pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Cli Encoders Drafting Routing Retrieval)
 pages_filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 engine_filter="$(printf '&FullyQualifiedName!~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
-postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."
+postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests|FullyQualifiedName~SupportConsole.Tests.Pipeline.GroupCommitWriterTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."
 
 # Each shard's lines carry its name; a shard's status is its test run's.
 run_tests() {

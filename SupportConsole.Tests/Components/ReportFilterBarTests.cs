@@ -21,11 +21,15 @@ public sealed class ReportFilterBarTests : MudTestContext
 
         cut.Find("[data-testid=preset-7]").Click();
 
-        var uri = new Uri(navigation.Uri);
-        Assert.Equal("/costs", uri.AbsolutePath);
-        Assert.Contains("from=2026-11-25", uri.Query);
-        Assert.Contains("to=2026-12-01", uri.Query);
-        Assert.Contains("channel=chat", uri.Query);
+        // The click's handler may finish after Click returns: wait for the address to change.
+        cut.WaitForAssertion(() =>
+        {
+            var uri = new Uri(navigation.Uri);
+            Assert.Equal("/costs", uri.AbsolutePath);
+            Assert.Contains("from=2026-11-25", uri.Query);
+            Assert.Contains("to=2026-12-01", uri.Query);
+            Assert.Contains("channel=chat", uri.Query);
+        });
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using SupportConsole.Data.Entities;
 
 namespace SupportConsole.Tests.Pipeline;
 
-/// <summary>The group-commit writer on a real SQLite file: batching, isolation of a failed write, completion after commit.</summary>
+/// <summary>The group-commit writer on a real SQLite file (and on PostgreSQL in the suite's PostgreSQL run, where statements are queued and batched): batching, isolation of a failed write, completion after commit.</summary>
 public sealed class GroupCommitWriterTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -36,6 +36,35 @@ public sealed class GroupCommitWriterTests : IDisposable
         Assert.True(DbExceptions.IsUniqueViolation(error), error.ToString());
         Assert.Equal(2, writer.Commits - commitsBefore);
         Assert.Equal(["batch-a", "batch-c"], await CustomerIdsAsync("batch-"));
+    }
+
+    [Fact]
+    public async Task RowsOfAWriteThatThrowsBeforeTheyAreSentAreNeverStored()
+    {
+        var writer = _database.Writer;
+        using (var hold = new WriterHold(writer))
+        {
+            var kept = writer.WriteAsync(rows => { rows.Insert(Customer("thrown-a")); return 1; });
+            var thrown = writer.WriteAsync<int>(rows =>
+            {
+                rows.Insert(Customer("thrown-b"));
+                throw new InvalidOperationException("the work failed after queuing its row");
+            });
+            hold.Release();
+
+            Assert.Equal(1, await kept);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => thrown);
+        }
+
+        // Alone in its batch, the same: its queued row must not leak into the next write's statements either.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync<int>(rows =>
+        {
+            rows.Insert(Customer("thrown-c"));
+            throw new InvalidOperationException("alone");
+        }));
+        Assert.True(await writer.WriteAsync(rows => { rows.Insert(Customer("thrown-d")); return true; }));
+
+        Assert.Equal(["thrown-a", "thrown-d"], await CustomerIdsAsync("thrown-"));
     }
 
     [Fact]
@@ -89,6 +118,9 @@ public sealed class GroupCommitWriterTests : IDisposable
     public async Task AnUpdateChangesOnlyTheRowThatStillHasTheVersionItWasReadWith()
     {
         var writer = _database.Writer;
+        // Whole microseconds: what PostgreSQL keeps of a timestamp.
+        var now = DateTimeOffset.UtcNow;
+        now = now.AddTicks(-(now.Ticks % 10));
         var ticket = new Ticket
         {
             Id = Guid.CreateVersion7(),
@@ -96,8 +128,8 @@ public sealed class GroupCommitWriterTests : IDisposable
             ExternalId = "update-1",
             CustomerId = "update-customer",
             Body = "hello",
-            ReceivedAt = DateTimeOffset.UtcNow,
-            IngestedAt = DateTimeOffset.UtcNow,
+            ReceivedAt = now,
+            IngestedAt = now,
             Status = TicketStatus.Received,
         };
         await writer.WriteAsync(rows => { rows.Insert(Customer("update-customer")); rows.Insert(ticket); return true; });

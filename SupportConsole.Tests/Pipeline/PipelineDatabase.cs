@@ -9,18 +9,26 @@ namespace SupportConsole.Tests.Pipeline;
 
 /// <summary>
 /// The app's data layer alone (the real DbContext factory, interceptors and group-commit writer) on a fresh, migrated
-/// SQLite file without the demo tenant, with a clock whose monotonic time only moves when a test says so.
+/// SQLite file without the demo tenant (or a fresh PostgreSQL database with SUPPORTCONSOLE_TEST_PROVIDER=Postgres),
+/// with a clock whose monotonic time only moves when a test says so.
 /// </summary>
 public sealed class PipelineDatabase : IDisposable
 {
     private readonly TemporaryDirectory _state = new();
     private readonly IHost _host;
+    private readonly TestDatabase? _postgres = PostgresServer.IsTestProvider ? PostgresServer.CreateDatabase() : null;
 
     public PipelineDatabase(int cacheMilliseconds = 1000)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["Database:DataDirectory"] = _state.Path;
         builder.Configuration["Database:SeedDemoTenant"] = "false";
+        if (_postgres is not null)
+        {
+            builder.Configuration["Database:Provider"] = "Postgres";
+            builder.Configuration["ConnectionStrings:SupportConsole"] = _postgres.ConnectionString;
+        }
+
         builder.Configuration["Caches:SettingsMilliseconds"] = cacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Configuration["Caches:CustomerRecordsMilliseconds"] = cacheMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Logging.ClearProviders();
@@ -49,6 +57,7 @@ public sealed class PipelineDatabase : IDisposable
     {
         _host.Dispose();
         SqliteConnection.ClearAllPools();
+        _postgres?.Dispose();
         _state.Dispose();
     }
 

@@ -36,19 +36,39 @@ public static class RollupWriter
     }
 
     /// <summary>
-    /// The same, synchronously, on the group-commit writer's connection and in its current transaction: a prepared
-    /// single-row statement per row (a decision adds a handful of rows; parsing one big statement per ticket cost more).
+    /// The same, synchronously, on the group-commit writer's connection and in its current transaction. On SQLite a
+    /// prepared single-row statement per row (a decision adds a handful of rows; parsing one big statement per ticket
+    /// cost more); on PostgreSQL one command for all of them, as a round trip costs more than the parse (decision 019).
     /// </summary>
     public static void Upsert(RowStatements statements, IEnumerable<object> rows)
     {
-        foreach (var row in rows)
+        if (!statements.RoundTripsAreCostly)
         {
-            statements.InsertOrAdd(row);
+            // SQLite runs in the process: one prepared statement per row type is cheapest.
+            foreach (var row in rows)
+            {
+                statements.InsertOrAdd(row);
+            }
+
+            return;
+        }
+
+        // Over the network every statement is a round trip: the ticket's rollup rows, merged by key, go in one command.
+        foreach (var command in Build(statements.Context, rows, statements.CreateCommandToQueue, rowsPerStatement: 250, statementPerCommand: true))
+        {
+            using (command)
+            {
+                statements.ExecuteOrQueue(command);
+            }
         }
     }
 
-    /// <summary>The upsert commands for the merged rows: one command unless the rows need more parameters than one allows.</summary>
-    private static List<DbCommand> Build(SupportConsoleDbContext db, IEnumerable<object> rows, Func<DbCommand> create, int rowsPerStatement)
+    /// <summary>
+    /// The upsert commands for the merged rows: one command unless the rows need more parameters than one allows, or one
+    /// per statement when <paramref name="statementPerCommand"/> (for a batch, whose commands hold one statement each).
+    /// </summary>
+    private static List<DbCommand> Build(SupportConsoleDbContext db, IEnumerable<object> rows, Func<DbCommand> create, int rowsPerStatement,
+        bool statementPerCommand = false)
     {
         var commands = new List<DbCommand>();
         var merged = Merge(db, rows);
@@ -74,7 +94,19 @@ public static class RollupWriter
 
                 command ??= create();
                 AppendStatement(sql, command, shape, chunk, helper, conflict: shape.UpsertClause);
+                if (statementPerCommand)
+                {
+                    command.CommandText = sql.ToString().TrimEnd('\n', ';');
+                    sql.Clear();
+                    commands.Add(command);
+                    command = null;
+                }
             }
+        }
+
+        if (command is null)
+        {
+            return commands;
         }
 
         command!.CommandText = sql.ToString();

@@ -51,12 +51,17 @@ public sealed class PostgresClusterBus(IOptions<DatabaseOptions> database, ILogg
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private NpgsqlDataSource? _dataSource;
+    private NpgsqlDataSource? _publishing;
 
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
 
     public event Action<ClusterEvent>? Received;
 
+    /// <summary>The listener's: its connection holds LISTEN, so it is reset when it goes back to the pool.</summary>
     private NpgsqlDataSource DataSource => _dataSource ??= NpgsqlDataSource.Create(database.Value.ConnectionString!);
+
+    /// <summary>The publishers': no session state, so no reset round trip per notification.</summary>
+    private NpgsqlDataSource Publishing => _publishing ??= NpgsqlDataSource.Create(database.Value.PostgresConnectionString());
 
     public void Publish(string topic, string payload)
     {
@@ -65,7 +70,7 @@ public sealed class PostgresClusterBus(IOptions<DatabaseOptions> database, ILogg
         {
             try
             {
-                await using var command = DataSource.CreateCommand("SELECT pg_notify(@channel, @message)");
+                await using var command = Publishing.CreateCommand("SELECT pg_notify(@channel, @message)");
                 command.Parameters.AddWithValue("channel", Channel);
                 command.Parameters.AddWithValue("message", message);
                 await command.ExecuteNonQueryAsync();
@@ -111,6 +116,7 @@ public sealed class PostgresClusterBus(IOptions<DatabaseOptions> database, ILogg
     public override void Dispose()
     {
         _dataSource?.Dispose();
+        _publishing?.Dispose();
         base.Dispose();
     }
 

@@ -15,31 +15,36 @@ internal static class BenchCommands
         Ingest(output),
         Jobs(output),
         Soak(output),
-        ClusterIngest(output),
+        CompareDatabases(output),
         SimulateCommands.BenchDashboards(output, error),
     };
 
-    private static Command ClusterIngest(TextWriter output)
+    private static Command CompareDatabases(TextWriter output)
     {
-        var server = new Option<string>("--server") { Description = "PostgreSQL connection string of a server where a throw-away database may be created.", Required = true };
-        var instances = new Option<int[]>("--instances") { Description = "Instance counts to measure, one run each (e.g. 1 2).", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var server = new Option<string>("--server") { Description = "PostgreSQL connection string of a server where a throw-away database may be created (scripts/test-postgres.sh start DIR prints one).", Required = true };
+        var instances = new Option<int[]>("--instances") { Description = "PostgreSQL instance counts to measure, one run each (e.g. 1 2).", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var noSqlite = new Option<bool>("--no-sqlite") { Description = "Leave out the SQLite run." };
         var input = new Option<string>("--input") { Description = "CSV with a text column to send.", DefaultValueFactory = _ => "data/banking77/test.csv" };
-        var tickets = new Option<int>("--tickets") { Description = "Tickets to send per run.", DefaultValueFactory = _ => 5000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 16 };
-        var seconds = new Option<double>("--max-seconds") { Description = "Stop sending after this long.", DefaultValueFactory = _ => 120 };
+        var tickets = new Option<int>("--tickets") { Description = "Tickets to send per run.", DefaultValueFactory = _ => 4000 };
+        var warmup = new Option<int>("--warmup") { Description = "Tickets sent first in each run and not counted (JIT, pools, caches).", DefaultValueFactory = _ => 1000 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 32 };
+        var seconds = new Option<double>("--max-seconds") { Description = "Stop sending after this long (per run and phase).", DefaultValueFactory = _ => 300 };
+        var json = new Option<bool>("--json") { Description = "Print the runs as JSON instead of a table." };
         instances.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int[]>() is not { Length: > 0 } counts || counts.Any(c => c is < 1 or > 8))
+            if (r.GetValueOrDefault<int[]>() is not { } counts || counts.Any(c => c is < 1 or > 8))
             {
                 r.AddError("--instances takes counts between 1 and 8");
             }
         });
         tickets.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) { r.AddError("--tickets must be between 1 and 1,000,000"); } });
+        warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 1_000_000) { r.AddError("--warmup must be between 0 and 1,000,000"); } });
         concurrency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1024) { r.AddError("--concurrency must be between 1 and 1024"); } });
-        var command = new Command("cluster-ingest",
-            "On a fresh PostgreSQL database, start N console instances on 127.0.0.1, POST tickets round-robin, then count the stored rows.")
+        seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--max-seconds must be positive"); } });
+        var command = new Command("compare-databases",
+            "The same ingest load on SQLite (one instance) and on a fresh PostgreSQL database with N instances, each instance its own process on 127.0.0.1: one table of tickets/s, latency, CPU per ticket (app and PostgreSQL), statements per ticket and rows lost.")
         {
-            server, instances, input, tickets, concurrency, seconds,
+            server, instances, noSqlite, input, tickets, warmup, concurrency, seconds, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,15 +54,11 @@ internal static class BenchCommands
                 throw new DataFileException($"{parse.GetRequiredValue(input)}: no rows to send");
             }
 
-            var reports = new List<ClusterIngestReport>();
-            foreach (var count in parse.GetRequiredValue(instances))
-            {
-                reports.Add(await ClusterIngestBenchmark.RunAsync(parse.GetRequiredValue(server), count, texts, parse.GetValue(tickets),
-                    parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken));
-            }
-
-            output.WriteLine(JsonSerializer.Serialize(reports, IndentedJson));
-            return reports.All(r => r.Lost == 0) ? 0 : 1;
+            var runs = await DatabaseComparison.RunAsync(parse.GetRequiredValue(server), !parse.GetValue(noSqlite), parse.GetRequiredValue(instances),
+                texts, parse.GetValue(tickets), parse.GetValue(warmup), parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                cancellationToken);
+            output.Write(parse.GetValue(json) ? JsonSerializer.Serialize(runs, IndentedJson) + Environment.NewLine : DatabaseComparison.Table(runs));
+            return runs.All(r => r.Lost == 0 && r.Failed == 0) ? 0 : 1;
         });
         return command;
     }

@@ -25,7 +25,7 @@ public static class DataRegistration
         if (ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)
         {
             builder.Services.AddPooledDbContextFactory<PostgresSupportConsoleDbContext>((services, options) =>
-                Configure(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services));
+                Configure(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.PostgresConnectionString()), services));
             builder.Services.AddSingleton<IDbContextFactory<SupportConsoleDbContext>>(services =>
                 new BaseContextFactory<PostgresSupportConsoleDbContext>(services.GetRequiredService<IDbContextFactory<PostgresSupportConsoleDbContext>>()));
         }

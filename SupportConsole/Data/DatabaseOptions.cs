@@ -49,6 +49,30 @@ public sealed class DatabaseOptions : IValidatableObject
             ?? Environment.GetEnvironmentVariable(DataDirectoryVariable)
             ?? Path.Combine(Directory.GetCurrentDirectory(), "var"));
 
+    /// <summary>
+    /// The PostgreSQL connection string with what the pipeline needs where it does not say otherwise: statements it runs
+    /// again and again prepared by Npgsql (<c>Max Auto Prepare</c>), and no <c>DISCARD ALL</c> each time a pooled
+    /// connection is taken (it cost a round trip per context and dropped the prepared statements; the app keeps no
+    /// session state on pooled connections: its listener and startup lock have their own).
+    /// </summary>
+    public string PostgresConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        var given = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        if (!ConnectionString!.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!ConnectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return given.Equals(builder) ? ConnectionString : builder.ConnectionString;
+    }
+
     public string SqliteConnectionString() => $"Data Source={Path.Combine(ResolveDataDirectory(), "supportconsole.db")};Pooling=True;Default Timeout=30";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -182,6 +182,7 @@ public sealed class GroupCommitWriter : IDisposable
                 }
                 else
                 {
+                    statements.Discard();
                     transaction.Rollback();
                 }
             }
@@ -200,6 +201,7 @@ public sealed class GroupCommitWriter : IDisposable
                     }
                 }
 
+                statements.Flush();
                 transaction.Commit();
             }
 
@@ -289,6 +291,8 @@ public sealed class GroupCommitWriter : IDisposable
             try
             {
                 _result = work(statements);
+                // Queued statements fail here, inside this work's savepoint, not in the next one's.
+                statements.Flush();
                 return true;
             }
             catch (Exception e)

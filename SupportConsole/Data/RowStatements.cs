@@ -13,6 +13,10 @@ namespace SupportConsole.Data;
 /// once on one connection and re-executed with new values. Plain SQL that every relational provider accepts: the rows
 /// the pipeline writes for each ticket cost a statement execution each, not EF Core's change tracking and SQL generation.
 /// Not thread-safe: one instance belongs to one connection and one thread (the <see cref="GroupCommitWriter"/>).
+/// On PostgreSQL, where each statement is a network round trip, statements whose result nobody reads (inserts,
+/// upserts, savepoints) are queued and sent together as one <see cref="DbBatch"/> when a result is needed (an update's
+/// row count, a command of the caller's) or at <see cref="Flush"/>; a failure surfaces there, as it would have at the
+/// statement (decision 019). SQLite runs in the process and executes each statement at once.
 /// </summary>
 // SQL by hand: `bench ingest` (docs/benchmarks.md) put two thirds of a ticket in EF Core's change tracking and SQL generation (decision 005).
 public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
@@ -24,16 +28,26 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     private readonly Dictionary<Type, Statement> _insertOrAdds = [];
     private readonly Dictionary<string, DbCommand> _texts = [];
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
+    private readonly List<DbBatchCommand> _pending = [];
+    private DbBatch? _commandFactory;
+    private readonly bool _defers = db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection and { CanCreateBatch: true };
 
     /// <summary>The transaction statements run in (the writer's current batch).</summary>
     public DbTransaction? Transaction { get; set; }
 
+    /// <summary>True when every statement is a network round trip (PostgreSQL), false for SQLite in the process.</summary>
+    public bool RoundTripsAreCostly { get; } = db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection;
+
     /// <summary>The writer's context: its model and provider, for statements built elsewhere (the reporting rollups).</summary>
     public SupportConsoleDbContext Context => db;
 
-    /// <summary>A command on the writer's connection in the current transaction, for statements these helpers do not build.</summary>
+    /// <summary>
+    /// A command on the writer's connection in the current transaction, for statements these helpers do not build; what
+    /// is queued is sent first, so the command sees it.
+    /// </summary>
     public DbCommand CreateCommand()
     {
+        Flush();
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = Transaction;
         return command;
@@ -47,10 +61,12 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     public bool InsertUnlessExists<T>(T row)
         where T : class
     {
+        // The answer is needed now: this one is sent at once, with whatever was queued before it.
         Savepoint(RowSavepoint);
         try
         {
             Insert(row);
+            Flush();
             ReleaseSavepoint(RowSavepoint);
             return true;
         }
@@ -67,11 +83,65 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     /// <summary>Keeps what was done since the savepoint and forgets the savepoint.</summary>
     public void ReleaseSavepoint(string name) => ExecuteText($"RELEASE SAVEPOINT {name}");
 
-    /// <summary>Undoes what was done since the savepoint, and forgets the savepoint.</summary>
+    /// <summary>Undoes what was done since the savepoint, and forgets the savepoint; what was queued after it is dropped.</summary>
     public void RollbackToSavepoint(string name)
     {
+        var mark = _pending.FindLastIndex(c => c.CommandText == $"SAVEPOINT {name}");
+        if (mark >= 0)
+        {
+            // Nothing since the savepoint was sent: dropping it and what follows undoes it all.
+            _pending.RemoveRange(mark, _pending.Count - mark);
+            return;
+        }
+
+        _pending.Clear();
         ExecuteText($"ROLLBACK TO SAVEPOINT {name}");
         ExecuteText($"RELEASE SAVEPOINT {name}");
+        Flush();
+    }
+
+    /// <summary>Sends what is queued (one round trip); a statement that fails throws here and nothing queued stays.</summary>
+    public void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        using var batch = db.Database.GetDbConnection().CreateBatch();
+        batch.Transaction = Transaction;
+        try
+        {
+            foreach (var command in _pending)
+            {
+                batch.BatchCommands.Add(command);
+            }
+
+            batch.ExecuteNonQuery();
+        }
+        finally
+        {
+            _pending.Clear();
+        }
+    }
+
+    /// <summary>Drops what is queued (the work that queued it failed before it was sent).</summary>
+    public void Discard() => _pending.Clear();
+
+    /// <summary>A command to hand to <see cref="ExecuteOrQueue"/>: unlike <see cref="CreateCommand"/> it sends nothing first.</summary>
+    public DbCommand CreateCommandToQueue() => db.Database.GetDbConnection().CreateCommand();
+
+    /// <summary>Runs <paramref name="command"/> now, or queues a copy of it (its result is not read either way).</summary>
+    public void ExecuteOrQueue(DbCommand command)
+    {
+        if (!_defers)
+        {
+            command.Transaction = Transaction;
+            command.ExecuteNonQuery();
+            return;
+        }
+
+        _pending.Add(Copy(command));
     }
 
     /// <summary>Inserts <paramref name="rows"/> (all of one entity type) in one statement.</summary>
@@ -150,11 +220,13 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
             parameters[set.Count + w].Value = statement.Columns[set.Count + w].ToProvider(where[w].Value);
         }
 
-        return Execute(statement);
+        return Execute(statement, resultRead: true);
     }
 
     public void Dispose()
     {
+        _pending.Clear();
+        _commandFactory?.Dispose();
         foreach (var command in _inserts.Values.Concat(_updates.Values).Concat(_insertOrAdds.Values).Select(s => s.Command).Concat(_texts.Values))
         {
             command.Dispose();
@@ -175,14 +247,48 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
             _texts[sql] = command;
         }
 
+        if (_defers)
+        {
+            _pending.Add(Copy(command));
+            return;
+        }
+
         command.Transaction = Transaction;
         command.ExecuteNonQuery();
     }
 
-    private int Execute(Statement statement)
+    /// <summary>Executes the statement with its current parameter values, or queues a copy; the rows changed when <paramref name="resultRead"/>.</summary>
+    private int Execute(Statement statement, bool resultRead = false)
     {
-        statement.Command.Transaction = Transaction;
-        return statement.Command.ExecuteNonQuery();
+        if (!_defers)
+        {
+            statement.Command.Transaction = Transaction;
+            return statement.Command.ExecuteNonQuery();
+        }
+
+        var queued = Copy(statement.Command);
+        _pending.Add(queued);
+        if (!resultRead)
+        {
+            return -1;
+        }
+
+        Flush();
+        return queued.RecordsAffected;
+    }
+
+    /// <summary>A batch command with the command's text and a copy of its parameters as they are now.</summary>
+    private DbBatchCommand Copy(DbCommand command)
+    {
+        _commandFactory ??= db.Database.GetDbConnection().CreateBatch();
+        var queued = _commandFactory.CreateBatchCommand();
+        queued.CommandText = command.CommandText;
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            queued.Parameters.Add(((ICloneable)parameter).Clone());
+        }
+
+        return queued;
     }
 
     private Statement PrepareInsert(Type type, int rowCount)

@@ -31,7 +31,13 @@ public sealed class TemporaryInstance : IAsyncDisposable
     {
         var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
         // Named as the app, not the process hosting it (a test host), so its static web assets manifest is found.
-        var app = SupportConsoleApp.Build(["--urls", "http://127.0.0.1:0", "--applicationName", typeof(SupportConsoleApp).Assembly.GetName().Name!], builder =>
+        // The settings also go in as arguments: some are read while the features register (the database provider).
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0", "--applicationName", typeof(SupportConsoleApp).Assembly.GetName().Name!,
+            .. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}"),
+        ];
+        var app = SupportConsoleApp.Build(args, builder =>
         {
             builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
             builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
