@@ -31,7 +31,7 @@ export DOTNET_TC_QuickJit=1
 # cluster tests among them, which balances the two: [engine] goes on with [postgres]);
 # the engine shard is everything else on SQLite, then the provider-neutral integration tests again on PostgreSQL
 # (Jobs.Embedded tests the SQLite job storage, which PostgreSQL installations do not use).
-pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Cli Encoders Drafting Routing Retrieval)
+pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Encoders Drafting Retrieval)
 pages_filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 engine_filter="$(printf '&FullyQualifiedName!~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests|FullyQualifiedName~SupportConsole.Tests.Pipeline.GroupCommitWriterTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."
