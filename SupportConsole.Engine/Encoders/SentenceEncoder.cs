@@ -39,12 +39,12 @@ public sealed class SentenceEncoder : ITextEmbedder, IDisposable
     private SentenceEncoder(InferenceSession session, BertTokenizer tokenizer, int dimensions, string versionId, EncoderPackage package,
         EncoderPrecision precision, string modelSha256, StaticTokenTable staticTable)
     {
-        Precision = precision;
         _session = session;
         _tokenizer = tokenizer;
         Dimensions = dimensions;
         VersionId = versionId;
         Package = package;
+        Precision = precision;
         ModelSha256 = modelSha256;
         StaticTable = staticTable;
     }

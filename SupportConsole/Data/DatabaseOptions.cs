@@ -58,7 +58,6 @@ public sealed class DatabaseOptions : IValidatableObject
     public string PostgresConnectionString()
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
-        var given = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
         if (!ConnectionString!.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
@@ -70,7 +69,7 @@ public sealed class DatabaseOptions : IValidatableObject
             builder.NoResetOnClose = true;
         }
 
-        return given.Equals(builder) ? ConnectionString : builder.ConnectionString;
+        return builder.ConnectionString;
     }
 
     public string SqliteConnectionString() => $"Data Source={Path.Combine(ResolveDataDirectory(), "supportconsole.db")};Pooling=True;Default Timeout=30";

@@ -29,14 +29,14 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
     private readonly Dictionary<string, DbCommand> _texts = [];
     private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
     private readonly List<DbBatchCommand> _pending = [];
+    private readonly bool _defers = IsNetworked(db) && db.Database.GetDbConnection().CanCreateBatch;
     private DbBatch? _commandFactory;
-    private readonly bool _defers = db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection and { CanCreateBatch: true };
 
     /// <summary>The transaction statements run in (the writer's current batch).</summary>
     public DbTransaction? Transaction { get; set; }
 
     /// <summary>True when every statement is a network round trip (PostgreSQL), false for SQLite in the process.</summary>
-    public bool RoundTripsAreCostly { get; } = db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection;
+    public bool RoundTripsAreCostly { get; } = IsNetworked(db);
 
     /// <summary>The writer's context: its model and provider, for statements built elsewhere (the reporting rollups).</summary>
     public SupportConsoleDbContext Context => db;
@@ -276,6 +276,8 @@ public sealed class RowStatements(SupportConsoleDbContext db) : IDisposable
         Flush();
         return queued.RecordsAffected;
     }
+
+    private static bool IsNetworked(SupportConsoleDbContext db) => db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection;
 
     /// <summary>A batch command with the command's text and a copy of its parameters as they are now.</summary>
     private DbBatchCommand Copy(DbCommand command)
