@@ -149,19 +149,14 @@ public static class DatabaseComparison
                 async () => before = await StatementTotalsAsync(database, cancellationToken), cancellationToken);
             var after = await StatementTotalsAsync(database, cancellationToken);
             await using var db = new PostgresSupportConsoleDbContext(new DbContextOptionsBuilder<PostgresSupportConsoleDbContext>().UseNpgsql(database).Options);
-            if (before is null || after is null)
-            {
-                return await CountAsync(db, "PostgreSQL", instances, concurrency, measured, statements: null, cancellationToken) with
-                {
-                    KillSwitchDelayMs = await KillSwitchDelayAsync(database, started, key, cancellationToken),
-                };
-            }
-
+            // Without pg_stat_statements there are no statement counts; everything else is measured the same.
             var sent = Math.Max(1, measured.Load.Sent);
-            var during = after.Select(a => (a.Value.Query, Calls: a.Value.Calls - (before.GetValueOrDefault(a.Key)?.Calls ?? 0),
+            var during = before is null || after is null ? [] : after
+                .Select(a => (a.Value.Query, Calls: a.Value.Calls - (before.GetValueOrDefault(a.Key)?.Calls ?? 0),
                     Ms: a.Value.TotalMs - (before.GetValueOrDefault(a.Key)?.TotalMs ?? 0)))
                 .Where(d => d.Calls > 0).OrderByDescending(d => d.Calls).ToList();
-            var run = await CountAsync(db, "PostgreSQL", instances, concurrency, measured, during.Sum(d => d.Calls), cancellationToken);
+            var run = await CountAsync(db, "PostgreSQL", instances, concurrency, measured, before is null || after is null ? null : during.Sum(d => d.Calls),
+                cancellationToken);
             return run with
             {
                 KillSwitchDelayMs = await KillSwitchDelayAsync(database, started, key, cancellationToken),
