@@ -31,21 +31,17 @@ public sealed class TemporaryInstance : IAsyncDisposable
     {
         var state = Path.Combine(Path.GetTempPath(), $"supportconsole-bench-{Guid.NewGuid():N}");
         // Named as the app, not the process hosting it (a test host), so its static web assets manifest is found.
-        // The settings also go in as arguments: some are read while the features register (the database provider).
+        // Settings go in as arguments, the highest-precedence source, so what is read while the features register (the
+        // database provider) sees them too.
         string[] args =
         [
             "--urls", "http://127.0.0.1:0", "--applicationName", typeof(SupportConsoleApp).Assembly.GetName().Name!,
+            $"--{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}={state}",
+            $"--Logging:LogLevel:Default={nameof(LogLevel.Warning)}",
             .. settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}"),
         ];
         var app = SupportConsoleApp.Build(args, builder =>
         {
-            builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.DataDirectory)}"] = state;
-            builder.Configuration["Logging:LogLevel:Default"] = nameof(LogLevel.Warning);
-            foreach (var (key, value) in settings)
-            {
-                builder.Configuration[key] = value;
-            }
-
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
