@@ -23,6 +23,36 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void ClusteredUpperBoundIsTheIndependentOneWhenEveryClusterLeaksAlike()
+    {
+        // 20 clusters of 50 rows, 2 leaks each: no between-cluster variance beyond what independent rows would show.
+        var successes = Enumerable.Repeat(2, 20).ToArray();
+        var trials = Enumerable.Repeat(50, 20).ToArray();
+
+        Assert.Equal(ClopperPearson.UpperBound(40, 1000, 0.95), ClopperPearson.UpperBound(successes, trials, 0.95), 6);
+    }
+
+    [Fact]
+    public void ClusteredUpperBoundWidensWhenTheLeaksComeFromFewClusters()
+    {
+        // The same 40 leaks of 1,000 rows, all from two of the 20 clusters: far fewer independent observations.
+        var successes = new int[20];
+        successes[3] = 25;
+        successes[11] = 15;
+        var trials = Enumerable.Repeat(50, 20).ToArray();
+
+        var independent = ClopperPearson.UpperBound(40, 1000, 0.95);
+        var clustered = ClopperPearson.UpperBound(successes, trials, 0.95);
+
+        Assert.InRange(independent, 0.050, 0.053);
+        Assert.True(clustered > 0.08, $"clustered bound {clustered:F4}, independent {independent:F4}");
+    }
+
+    [Fact]
+    public void ClusteredUpperBoundRejectsMoreSuccessesThanTrials() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ClopperPearson.UpperBound([3, 1], [2, 5], 0.95));
+
+    [Fact]
     public void TemperatureScalingRecoversTheTemperatureThatGeneratedTheLabels()
     {
         // Labels drawn from softmax(scores / 2): the fitted weight should be close to 1/2.

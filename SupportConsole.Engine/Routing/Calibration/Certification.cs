@@ -33,7 +33,10 @@ public sealed record CertificationSettings
 
     /// <summary>
     /// Most of the open-set held-out rows (intents their fold never saw) the rule may certify: the walk stops before
-    /// the one-sided Clopper-Pearson upper bound on that share passes it. Ignored without open-set rows.
+    /// the one-sided upper bound on that share passes it. The bound counts each left-out intent as a cluster (its
+    /// tickets tend to leak together into one neighbour), so it is the Clopper-Pearson bound at the design-effect
+    /// sample size (<see cref="ClopperPearson.UpperBound(ReadOnlySpan{int}, ReadOnlySpan{int}, double)"/>). Ignored
+    /// without open-set rows.
     /// </summary>
     public double MaxOpenSetCertifiedRate { get; init; } = 0.05;
 
@@ -272,11 +275,23 @@ public static class CertificationRuleBuilder
         var minimumSample = 4 * (int)Math.Ceiling(Math.Log(1 - settings.ConfidenceLevel) / Math.Log(settings.TargetPrecision));
         var step = Math.Max(1, (int)Math.Round(settings.CoverageStep * predictions.Count));
         var openSet = predictions.Count(p => p.Unknown);
-        var (baseCertified, baseErrors, baseOpenSet) = (before.Length, before.Count(i => !predictions[i].Correct), before.Count(i => predictions[i].Unknown));
+        var clusters = predictions.Count == 0 ? 0 : predictions.Max(p => p.Label) + 1;
+        var openSetRows = new int[clusters];
+        var leakedRows = new int[clusters];
+        foreach (var prediction in predictions.Where(p => p.Unknown))
+        {
+            openSetRows[prediction.Label]++;
+        }
+
+        foreach (var i in before.Where(i => predictions[i].Unknown))
+        {
+            leakedRows[predictions[i].Label]++;
+        }
+
+        var (baseCertified, baseErrors) = (before.Length, before.Count(i => !predictions[i].Correct));
         (double? Threshold, int Certified, int Errors, double Bound) accepted =
             (null, baseCertified, baseErrors, ClopperPearson.LowerBound(baseCertified - baseErrors, baseCertified, settings.ConfidenceLevel));
         var errors = 0;
-        var leaked = 0;
         var counted = 0;
         for (var take = Math.Min(Math.Max(1, minimumSample - baseCertified), order.Length); take <= order.Length && take > 0; take += step)
         {
@@ -290,12 +305,15 @@ public static class CertificationRuleBuilder
             for (; counted < cut; counted++)
             {
                 errors += predictions[order[counted]].Correct ? 0 : 1;
-                leaked += predictions[order[counted]].Unknown ? 1 : 0;
+                if (predictions[order[counted]].Unknown)
+                {
+                    leakedRows[predictions[order[counted]].Label]++;
+                }
             }
 
             var total = baseCertified + cut;
             var bound = ClopperPearson.LowerBound(total - baseErrors - errors, total, settings.ConfidenceLevel);
-            var leakBound = openSet == 0 ? 0 : ClopperPearson.UpperBound(baseOpenSet + leaked, openSet, settings.ConfidenceLevel);
+            var leakBound = openSet == 0 ? 0 : ClopperPearson.UpperBound(leakedRows, openSetRows, settings.ConfidenceLevel);
             if (bound < settings.TargetPrecision || leakBound > settings.MaxOpenSetCertifiedRate)
             {
                 break;

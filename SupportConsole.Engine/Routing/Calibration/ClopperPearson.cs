@@ -32,6 +32,48 @@ public static class ClopperPearson
         return InverseRegularizedBeta(confidence, successes + 1, trials - successes);
     }
 
+    /// <summary>
+    /// The upper bound on a proportion whose trials come in clusters that succeed together (an intent's tickets leak
+    /// into the same neighbour): the Clopper-Pearson bound at the effective sample size, the row count divided by the
+    /// design effect (the between-cluster variance of the ratio estimate over the variance if rows were independent,
+    /// never below 1). With fewer than two clusters or no success the rows are taken as independent.
+    /// </summary>
+    public static double UpperBound(ReadOnlySpan<int> successesPerCluster, ReadOnlySpan<int> trialsPerCluster, double confidence)
+    {
+        if (successesPerCluster.Length != trialsPerCluster.Length)
+        {
+            throw new ArgumentException("one success count per cluster", nameof(successesPerCluster));
+        }
+
+        int successes = 0, trials = 0, clusters = 0;
+        for (var k = 0; k < trialsPerCluster.Length; k++)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(successesPerCluster[k], trialsPerCluster[k]);
+            successes += successesPerCluster[k];
+            trials += trialsPerCluster[k];
+            clusters += trialsPerCluster[k] > 0 ? 1 : 0;
+        }
+
+        if (successes == 0 || successes == trials || clusters < 2)
+        {
+            return UpperBound(successes, trials, confidence);
+        }
+
+        var rate = successes / (double)trials;
+        var squares = 0.0;
+        for (var k = 0; k < trialsPerCluster.Length; k++)
+        {
+            var residual = successesPerCluster[k] - (rate * trialsPerCluster[k]);
+            squares += residual * residual;
+        }
+
+        var clusteredVariance = clusters / (clusters - 1.0) * squares / ((double)trials * trials);
+        var independentVariance = rate * (1 - rate) / trials;
+        var effectiveTrials = trials / Math.Max(1, clusteredVariance / independentVariance);
+        var effectiveSuccesses = rate * effectiveTrials;
+        return InverseRegularizedBeta(confidence, effectiveSuccesses + 1, effectiveTrials - effectiveSuccesses);
+    }
+
     /// <summary>The x with I_x(a, b) = p, by bisection (I is increasing in x).</summary>
     internal static double InverseRegularizedBeta(double p, double a, double b)
     {

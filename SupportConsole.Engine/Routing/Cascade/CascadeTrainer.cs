@@ -75,18 +75,12 @@ public sealed class CascadeTrainer(CascadeTrainingSettings settings, IProgress<s
         // The head's penalty from fold 1's in-scope validation rows, strongest first, each fit warm-started.
         var l2 = SearchHeadPenalty(x, y, classes, TrainRows(0), ValidRows(0).Where(i => !held.Unknown[i]).ToArray(), cancellationToken);
         var headScores = new float[n * classes];
-        var fits = Enumerable.Range(0, foldCount + 1).Select(f => f == foldCount ? -1 : f).ToArray();
-        LinearSoftmaxModel? full = null;
-        Parallel.ForEach(fits, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, fold =>
+        // The folds two at a time on one thread each, then the fit on every row with both threads (the same numbers
+        // either way: parallelism never changes the order of a sum).
+        Parallel.For(0, foldCount, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, fold =>
         {
             var rows = TrainRows(fold);
             var model = new SoftmaxRegressionTrainer(l2).Fit(x.Select(rows), [.. rows.Select(i => y[i])], classes, cancellationToken: cancellationToken);
-            if (fold < 0)
-            {
-                full = model;
-                return;
-            }
-
             var valid = ValidRows(fold);
             var scores = model.Scores(x.Select(valid));
             for (var r = 0; r < valid.Length; r++)
@@ -96,6 +90,7 @@ public sealed class CascadeTrainer(CascadeTrainingSettings settings, IProgress<s
 
             Report($"encoder head: fold {fold + 1}/{foldCount} done");
         });
+        var full = new SoftmaxRegressionTrainer(l2, parallelism: 2).Fit(x, y, classes, cancellationToken: cancellationToken);
 
         // The stacker: stacked temperature scaling over stage 1's log-probabilities and the head's scores, fitted on
         // the in-scope held-out rows (an open-set row has no right answer among its fold's intents).
@@ -135,7 +130,7 @@ public sealed class CascadeTrainer(CascadeTrainingSettings settings, IProgress<s
         {
             Classes = classes,
             Dimensions = dimensions,
-            HeadWeights = [.. full!.Parameters.AsSpan(0, dimensions * classes)],
+            HeadWeights = [.. full.Parameters.AsSpan(0, dimensions * classes)],
             HeadBias = full.Bias.ToArray(),
             StageOneWeight = stack[0],
             HeadWeight = stack[1],
@@ -177,7 +172,7 @@ public sealed class CascadeTrainer(CascadeTrainingSettings settings, IProgress<s
         (double L2, double LogLoss) best = (settings.HeadL2Grid[0], double.MaxValue);
         foreach (var l2 in settings.HeadL2Grid.OrderDescending())
         {
-            previous = new SoftmaxRegressionTrainer(l2).Fit(xTrain, yTrain, classes, previous, cancellationToken);
+            previous = new SoftmaxRegressionTrainer(l2, parallelism: 2).Fit(xTrain, yTrain, classes, previous, cancellationToken);
             var logLoss = StackedTemperatureScaling.LogLoss([previous.Scores(xValid)], yValid, classes, [1.0]);
             Report($"  encoder head l2={l2:G2}: validation log-loss {logLoss:F4}");
             if (logLoss < best.LogLoss)
