@@ -1,3 +1,4 @@
+using SupportConsole.Engine.Routing.Calibration;
 using SupportConsole.Engine.Routing.Training;
 
 namespace SupportConsole.Engine.Routing;
@@ -12,8 +13,14 @@ public sealed record OpenSetResult
 
     public int OutOfScopeTickets { get; init; }
 
-    /// <summary>Share of unknown-intent tickets that were certified (they should not be).</summary>
+    /// <summary>Unknown-intent tickets that were certified (they should not be).</summary>
+    public int OutOfScopeCertified { get; init; }
+
+    /// <summary>Share of unknown-intent tickets that were certified.</summary>
     public double OutOfScopeCertifiedRate { get; init; }
+
+    /// <summary>One-sided 95 % Clopper-Pearson upper bound on that share: what these tickets can promise.</summary>
+    public double OutOfScopeCertifiedUpperBound { get; init; }
 
     public double OutOfScopeMeanConfidence { get; init; }
 
@@ -59,12 +66,15 @@ public static class OpenSetEvaluation
             using var disposeRouter = router as IDisposable;
             var inScope = RouterEvaluator.Evaluate(router, [.. test.Where(t => !leftOut.Contains(t.Category!))], "in-scope test rows");
             var outOfScope = router.Route([.. test.Where(t => leftOut.Contains(t.Category!)).Select(t => t.Text)]);
+            var certified = outOfScope.Count(p => p.Certified);
             return new OpenSetResult
             {
                 LeftOutIntents = [.. leftOut],
                 InScope = inScope,
                 OutOfScopeTickets = outOfScope.Count,
-                OutOfScopeCertifiedRate = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.Certified) / (double)outOfScope.Count,
+                OutOfScopeCertified = certified,
+                OutOfScopeCertifiedRate = outOfScope.Count == 0 ? 0 : certified / (double)outOfScope.Count,
+                OutOfScopeCertifiedUpperBound = outOfScope.Count == 0 ? 1 : ClopperPearson.UpperBound(certified, outOfScope.Count, 0.95),
                 OutOfScopeMeanConfidence = outOfScope.Count == 0 ? 0 : outOfScope.Average(p => p.Confidence),
                 OutOfScopeFlagged = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.OutOfScope) / (double)outOfScope.Count,
                 OutOfScopeStageOneCertified = outOfScope.Count == 0 ? 0 : outOfScope.Count(p => p.Certified && p.Stage == 1) / (double)outOfScope.Count,

@@ -227,7 +227,6 @@ internal sealed class SoftmaxRegressionTrainer(double l2Penalty, int maxIteratio
             {
                 var rowScores = scores.AsSpan();
                 model.Scores(x, row, rowScores);
-
                 var max = TensorPrimitives.Max(rowScores);
                 TensorPrimitives.Subtract(rowScores, max, rowScores);
                 TensorPrimitives.Exp(rowScores, rowScores);
