@@ -8,7 +8,7 @@ namespace SupportConsole.Tests.Routing;
 public sealed class OpenSetEvaluationTests(SmallRouterFixture fixture)
 {
     [Fact]
-    public void LeftOutIntentsAreNeverTrainedOnAndTheirTicketsAreCountedWithABound()
+    public void TheLeftOutIntentsTicketsAreScoredApartAndBoundedFromAbove()
     {
         var result = OpenSetEvaluation.Run(fixture.Train, fixture.Test, 3, SmallRouterFixture.Settings, null, CancellationToken.None);
 
