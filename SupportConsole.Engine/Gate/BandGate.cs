@@ -23,6 +23,9 @@ public sealed record GateInput(
 
     /// <summary>The customer's reply in a conversation: it goes to an agent, who sees the thread, never out on its own.</summary>
     public bool FollowUp { get; init; }
+
+    /// <summary>The channel keeps the message from auto (or, escalating, from the queues of drafts).</summary>
+    public ChannelHold? Hold { get; init; }
 }
 
 /// <summary>The gate's verdict: the band, the policy's band before the overrides, every reason that applied, and the priority.</summary>
@@ -30,8 +33,8 @@ public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<Deci
 
 /// <summary>
 /// Band = per-intent policy and confidence thresholds, then the overrides in this order: hard rules escalate (and set
-/// the priority; a safeguard means no draft at all); a follow-up in a conversation turns auto into suggest; the kill
-/// switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling hands the
+/// the priority; a safeguard means no draft at all); a follow-up in a conversation turns auto into suggest; a channel's
+/// hold turns auto into suggest (or escalates, for unreadable mail); the kill switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling hands the
 /// ticket to a person. Every rule that fired is kept as a reason.
 /// </summary>
 public static class BandGate
@@ -130,6 +133,12 @@ public static class BandGate
         {
             band = Band.Suggest;
             reasons.Add(new(FollowUpCode, "a reply in a conversation goes to an agent, who sees the whole thread"));
+        }
+
+        if (input.Hold is { } hold && (band == Band.Auto || (hold.Escalate && band != Band.Escalate)))
+        {
+            band = hold.Escalate ? Band.Escalate : Band.Suggest;
+            reasons.Add(new(hold.Code, hold.Detail));
         }
 
         if (input.Settings.KillSwitchEngaged && band == Band.Auto)

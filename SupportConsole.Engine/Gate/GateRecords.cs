@@ -39,3 +39,10 @@ public sealed record GateSettings(bool KillSwitchEngaged, double GroundednessFlo
 
 /// <summary>Why the gate put a ticket where it did: a stable code and a human sentence.</summary>
 public sealed record DecisionReason(string Code, string Detail);
+
+/// <summary>
+/// A channel's reason to keep a message from an auto reply, whatever the router says: mail sent by a machine (an
+/// out-of-office, a mailing list, a bounce), a conversation that had its auto reply this hour, or mail that could not be
+/// read (<see cref="Escalate"/>: a person takes it).
+/// </summary>
+public sealed record ChannelHold(string Code, string Detail, bool Escalate);

@@ -9,6 +9,9 @@ public sealed record TicketRequest(Guid TicketId, string Channel, string Custome
     /// <summary>The customer's reply in a conversation that already had a decision (routed again on its own text).</summary>
     public bool FollowUp { get; init; }
 
+    /// <summary>The channel's reason to keep this message from an auto reply (automatic mail, a reply limit); null: none.</summary>
+    public ChannelHold? Hold { get; init; }
+
     /// <summary>Subject and body as one text, the way the router and retrieval read a ticket.</summary>
     public string Text => string.IsNullOrWhiteSpace(Subject) ? Body : $"{Subject}\n{Body}";
 }

@@ -161,6 +161,7 @@ public sealed class TicketPipeline(
                 CloudDeferralStopped = cloudStopped,
                 CloudDeferralStoppedDetail = limits.Reason,
                 FollowUp = ticket.FollowUp,
+                Hold = ticket.Hold,
             });
             span?.SetTag("band", gate.Band.ToString());
             receipts.Add(Local(Stages.Gate, "gate", $"policy-v{policy.Version}", 0, 0, clock));

@@ -32,6 +32,10 @@ public class SupportConsoleDbContext : IdentityDbContext<AppUser>, IDataProtecti
 
     public DbSet<TicketNote> TicketNotes => Set<TicketNote>();
 
+    public DbSet<TicketAttachment> TicketAttachments => Set<TicketAttachment>();
+
+    public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
+
     public DbSet<Customer> Customers => Set<Customer>();
 
     public DbSet<CustomerTransaction> CustomerTransactions => Set<CustomerTransaction>();

@@ -8,7 +8,7 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Delivery;
 
 /// <summary>
-/// Delivers outbox messages to their kind's webhook: at least once, with the message id in <c>X-Message-Id</c> so the
+/// Delivers outbox messages to their kind's webhook, or a reply to the channel its ticket came through (<see cref="IReplyChannel"/>, email): at least once, with the message id in <c>X-Message-Id</c> so the
 /// receiver can drop repeats, retried with exponential back-off until delivered or out of attempts. A message is
 /// claimed before it is sent, so two dispatchers (or instances) never send it at the same time. Each pass runs as a
 /// Hangfire job (<see cref="OutboxDeliveryJob"/>).
@@ -18,6 +18,7 @@ public sealed class OutboxDispatcher(
     IHttpClientFactory httpClients,
     IOptionsMonitor<OutboxOptions> options,
     OutboxDestinations destinations,
+    IEnumerable<IReplyChannel> replyChannels,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger)
 {
@@ -27,7 +28,13 @@ public sealed class OutboxDispatcher(
     public async Task<(int Delivered, DateTimeOffset? NextDue)> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
+        var channels = replyChannels.Where(c => c.Destination is not null).ToList();
         var kinds = destinations.Configured();
+        if (channels.Count > 0 && !kinds.Contains(OutboxKinds.Reply))
+        {
+            kinds = [.. kinds, OutboxKinds.Reply];
+        }
+
         if (kinds.Count == 0)
         {
             return (0, null);
@@ -43,8 +50,16 @@ public sealed class OutboxDispatcher(
             .ToListAsync(cancellationToken);
         foreach (var message in due)
         {
-            if (destinations.For(message.Kind) is not { } webhook)
+            var channel = message.Kind == OutboxKinds.Reply ? await OwnerAsync(channels, message, cancellationToken) : null;
+            var webhook = channel is null ? destinations.For(message.Kind) : null;
+            if (channel is null && webhook is null)
             {
+                // A reply for a channel with nowhere to go (no webhook) while another channel delivers: it waits, out of
+                // the way of the deliverable ones, and goes once a webhook is configured.
+                var later = clock.GetUtcNow().AddSeconds(settings.MaxRetrySeconds);
+                await db.OutboxMessages.Where(m => m.Id == message.Id && m.DeliveredAt == null && m.Attempts == message.Attempts)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, later)
+                        .SetProperty(m => m.LastError, "waiting: no webhook is configured for this channel's replies"), cancellationToken);
                 continue;
             }
 
@@ -59,7 +74,10 @@ public sealed class OutboxDispatcher(
                 continue;
             }
 
-            var error = await SendAsync(webhook, message, settings, cancellationToken);
+            var error = channel is not null
+                ? await SendByChannelAsync(channel, message, settings, cancellationToken)
+                : await SendAsync(webhook!, message, settings, cancellationToken);
+            var destination = channel?.Destination ?? webhook!.GetLeftPart(UriPartial.Authority);
             var finishedAt = clock.GetUtcNow();
             if (error is null)
             {
@@ -80,7 +98,7 @@ public sealed class OutboxDispatcher(
 
                 // The one line a delivery writes at information level (HttpClient's own lines are at warning and above only).
                 logger.LogInformation("Delivered {Kind} message {MessageId} to {Destination} on attempt {Attempt}", message.Kind, message.Id,
-                    webhook.GetLeftPart(UriPartial.Authority), attempts + 1);
+                    destination, attempts + 1);
             }
             else
             {
@@ -99,6 +117,38 @@ public sealed class OutboxDispatcher(
             .Select(m => (DateTimeOffset?)m.NextAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);
         return (delivered, nextDue);
+    }
+
+    private static async Task<IReplyChannel?> OwnerAsync(List<IReplyChannel> channels, OutboxMessage reply, CancellationToken cancellationToken)
+    {
+        foreach (var channel in channels)
+        {
+            if (await channel.OwnsAsync(reply, cancellationToken))
+            {
+                return channel;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> SendByChannelAsync(IReplyChannel channel, OutboxMessage message, OutboxOptions settings, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(settings.RequestTimeoutSeconds));
+        try
+        {
+            return await channel.SendAsync(message, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"timed out after {settings.RequestTimeoutSeconds} s";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Sending outbox message {MessageId} by {Destination} failed", message.Id, channel.Destination);
+            return e.Message;
+        }
     }
 
     private async Task<string?> SendAsync(Uri webhook, OutboxMessage message, OutboxOptions settings, CancellationToken cancellationToken)

@@ -4,8 +4,10 @@ using SupportConsole.Api;
 using SupportConsole.Changes;
 using SupportConsole.Components;
 using SupportConsole.Components.Pages.Audit;
+using SupportConsole.Components.Pages.Tickets;
 using SupportConsole.Data;
 using SupportConsole.Delivery;
+using SupportConsole.Email;
 using SupportConsole.Evaluation;
 using SupportConsole.Health;
 using SupportConsole.Identity;
@@ -36,6 +38,7 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleFeatures();
         builder.AddSupportConsoleStartup();
         builder.AddSupportConsoleIngestRecovery();
+        builder.AddSupportConsoleMailboxReaders();
         builder.AddSupportConsoleJobs();
         builder.AddSupportConsoleDeliveryJobs();
         builder.AddSupportConsoleChangeFollowing();
@@ -65,6 +68,7 @@ public static class SupportConsoleApp
         app.MapReportApi();
         app.MapAccountEndpoints();
         app.MapAuditExport();
+        app.MapTicketAttachments();
         app.MapJobsDashboard();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
@@ -86,7 +90,7 @@ public static class SupportConsoleApp
 
     /// <summary>
     /// The features, in the order of the flow and each from its own folder: data, the change feed, the models, the help
-    /// center, accounting, delivery, ingest, the workspace, review, evaluation, training, administration, reporting.
+    /// center, accounting, delivery, ingest, the email channel, the workspace, review, evaluation, training, administration, reporting.
     /// The web app adds the job server, sign-in, the API and the pages; the command line uses these alone.
     /// </summary>
     public static IHostApplicationBuilder AddSupportConsoleFeatures(this IHostApplicationBuilder builder)
@@ -98,6 +102,7 @@ public static class SupportConsoleApp
         builder.AddSupportConsoleAccounting();
         builder.AddSupportConsoleDelivery();
         builder.AddSupportConsoleIngest();
+        builder.AddSupportConsoleEmail();
         builder.AddSupportConsoleTickets();
         builder.AddSupportConsoleReview();
         builder.AddSupportConsoleEvaluation();

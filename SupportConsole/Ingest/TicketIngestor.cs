@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SupportConsole.Data;
 using SupportConsole.Data.Entities;
 using SupportConsole.Engine.Accounting;
+using SupportConsole.Engine.Gate;
 
 namespace SupportConsole.Ingest;
 
@@ -17,6 +18,12 @@ public sealed record InboundTicket(string? ExternalId, string? CustomerId, strin
 
     /// <summary>A channel's own thread id (a chat conversation), kept with the message.</summary>
     public string? ThreadKey { get; init; }
+
+    /// <summary>The message as sent, when the channel took quoted history or a signature out of <see cref="Body"/>.</summary>
+    public string? OriginalBody { get; init; }
+
+    /// <summary>The channel's reason to keep the message from an auto reply, stored with it (recovery routes it the same way).</summary>
+    public ChannelHold? Hold { get; init; }
 }
 
 /// <summary>A message as stored under its (channel, external id), with its ticket and the ticket's customer.</summary>
@@ -247,6 +254,7 @@ public sealed partial class TicketIngestor(
             At = ticket.ReceivedAt,
             CreatedAt = now,
         };
+        Keep(message, inbound);
         var audit = AuditEvent.Record(now, source, "ticket.ingested", "ticket", ticket.Id.ToString(),
             JsonSerializer.Serialize(new IngestedDetails(channel, externalId, customerId) { InReplyTo = inReplyTo }, IngestJson.Default.IngestedDetails));
         var newCustomer = _knownCustomers.ContainsKey(customerId) ? null : new Customer { Id = customerId, CreatedAt = now };
@@ -304,6 +312,7 @@ public sealed partial class TicketIngestor(
             CreatedAt = now,
             RoutingPending = true,
         };
+        Keep(message, inbound);
         var audit = AuditEvent.Record(now, source, "message.received", "ticket", ticketId.ToString(),
             JsonSerializer.Serialize(new MessageReceivedDetails(message.Id, channel, externalId, inReplyTo), IngestJson.Default.MessageReceivedDetails));
         try
@@ -321,6 +330,15 @@ public sealed partial class TicketIngestor(
         }
 
         return new IngestResult(ticketId, true, [], new IngestTiming(timing.CpuMilliseconds, timing.ElapsedMilliseconds)) { FollowUp = message };
+    }
+
+    /// <summary>What the channel adds to the stored message: the text as sent, and its hold.</summary>
+    private static void Keep(TicketMessage message, InboundTicket inbound)
+    {
+        message.OriginalBody = inbound.OriginalBody;
+        message.HoldCode = inbound.Hold?.Code;
+        message.HoldDetail = inbound.Hold?.Detail;
+        message.HoldEscalates = inbound.Hold?.Escalate ?? false;
     }
 
     private async Task<StoredMessage> WinnerAsync(string channel, string externalId, Exception violation, CancellationToken cancellationToken)

@@ -83,7 +83,9 @@ public sealed class TicketProcessor(
             return ProcessingResult.AlreadyDecided;
         }
 
-        return await DecideAsync(ticket, null, ingest, cancellationToken) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
+        // The first message carries what its channel said about it (a hold); tickets from before conversations have none.
+        var first = await db.TicketMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == ticketId, cancellationToken);
+        return await DecideAsync(ticket, null, ingest, cancellationToken, first) is null ? ProcessingResult.AlreadyDecided : ProcessingResult.Decided;
     }
 
     /// <summary>Processes a ticket this process has just stored with its first message (no need to read them back).</summary>
@@ -128,7 +130,11 @@ public sealed class TicketProcessor(
         var customer = await customers.GetAsync(ticket.CustomerId, cancellationToken);
         var (policy, routerVersion) = await policies.CurrentWithRouterAsync(cancellationToken);
         var models = new PipelineModels(await routers.ResolveAsync(routerVersion, cancellationToken), knowledge.Current);
-        var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, followUp?.Body ?? ticket.Body) { FollowUp = followUp is not null };
+        var request = new TicketRequest(ticket.Id, ticket.Channel, ticket.CustomerId, ticket.Subject, followUp?.Body ?? ticket.Body)
+        {
+            FollowUp = followUp is not null,
+            Hold = (followUp ?? firstMessage)?.Hold,
+        };
         var budget = await rollups.BeforeDecisionAsync(ticket.CustomerId, cancellationToken);
         var outcome = await pipeline.ProcessAsync(request, customer, policy, budget.Limits, models, cancellationToken);
 

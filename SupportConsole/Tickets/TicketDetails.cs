@@ -26,7 +26,17 @@ public sealed record MessageRouting(string Intent, double Confidence, bool Certi
 
 /// <summary>One entry of the conversation as the ticket page shows it, in order.</summary>
 public sealed record ThreadEntry(ThreadEntryKind Kind, DateTimeOffset At, string Author, string Body, string? ExternalId, string? Delivery,
-    MessageRouting? Routing);
+    MessageRouting? Routing)
+{
+    /// <summary>The message as the customer sent it, when the channel took quoted history or a signature out for routing.</summary>
+    public string? OriginalBody { get; init; }
+
+    /// <summary>The files that came with the message (never routed).</summary>
+    public IReadOnlyList<AttachmentInfo> Attachments { get; init; } = [];
+}
+
+/// <summary>A file that came with a customer's message; <see cref="RefusedReason"/> when it was not stored.</summary>
+public sealed record AttachmentInfo(Guid Id, string FileName, string ContentType, long SizeBytes, string? RefusedReason);
 
 /// <summary>One event of the ticket's history, in words.</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string Actor, string What, string? Details);
@@ -112,6 +122,10 @@ public sealed class TicketDetails(IDbContextFactory<SupportConsoleDbContext> con
         var deliveries = await db.OutboxMessages.AsNoTracking().Where(m => outbox.Contains(m.Id))
             .Select(m => new { m.Id, m.DeliveredAt, m.Attempts, m.LastError }).ToDictionaryAsync(m => m.Id, cancellationToken);
         var notes = await db.TicketNotes.AsNoTracking().Where(n => n.TicketId == id).ToListAsync(cancellationToken);
+        var attachments = (await db.TicketAttachments.AsNoTracking().Where(a => a.TicketId == id).OrderBy(a => a.Position)
+                .Select(a => new { a.MessageId, Info = new AttachmentInfo(a.Id, a.FileName, a.ContentType, a.SizeBytes, a.RefusedReason) })
+                .ToListAsync(cancellationToken))
+            .ToLookup(a => a.MessageId, a => a.Info);
 
         var thread = new List<ThreadEntry>();
         foreach (var m in ticket.Messages)
@@ -121,7 +135,11 @@ public sealed class TicketDetails(IDbContextFactory<SupportConsoleDbContext> con
                 var routing = routings.TryGetValue(m.Id, out var r)
                     ? new MessageRouting(r.Intent, r.Confidence, r.Certified, r.Band, r.SupersededAt is null)
                     : null;
-                thread.Add(new ThreadEntry(ThreadEntryKind.Customer, m.At, m.Author, m.Body, m.ExternalId, m.RoutingPending ? "being routed" : null, routing));
+                thread.Add(new ThreadEntry(ThreadEntryKind.Customer, m.At, m.Author, m.Body, m.ExternalId, m.RoutingPending ? "being routed" : null, routing)
+                {
+                    OriginalBody = m.OriginalBody,
+                    Attachments = [.. attachments[m.Id]],
+                });
             }
             else
             {
@@ -157,5 +175,16 @@ public sealed class TicketDetails(IDbContextFactory<SupportConsoleDbContext> con
         return new TicketDetail(view, ticket.Status, ticket.Version, ticket.LabelledIntent, customer, transactions,
             sections.ToDictionary(s => (s.ArticleId, s.Title), s => s.Body), thread, history,
             [.. earlier.Select(t => new EarlierTicket(t.Id, TicketTitles.Of(t.Subject, t.Body), t.Status, t.IngestedAt))], ticket.Draft?.Review);
+    }
+
+    /// <summary>A stored attachment of the ticket (null when there is none with this id, or it was refused).</summary>
+    public async Task<(string FileName, byte[] Content)?> AttachmentAsync(Guid ticketId, Guid attachmentId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var file = await db.TicketAttachments.AsNoTracking()
+            .Where(a => a.Id == attachmentId && a.TicketId == ticketId && a.Content != null)
+            .Select(a => new { a.FileName, a.Content })
+            .FirstOrDefaultAsync(cancellationToken);
+        return file is null ? null : (file.FileName, file.Content!);
     }
 }

@@ -16,6 +16,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         builder.Property(c => c.Plan).HasMaxLength(32);
         builder.Property(c => c.CardLast4).HasMaxLength(4);
         builder.Property(c => c.AccountNumber).HasMaxLength(64);
+        // The email channel finds a customer by address.
+        builder.HasIndex(c => c.Email);
         builder.HasMany(c => c.Transactions).WithOne().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -26,6 +26,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.HasKey(m => m.Id);
         builder.Property(m => m.Kind).HasMaxLength(32);
         builder.Property(m => m.LastError).HasMaxLength(1024);
+        builder.Property(m => m.ChannelMessageId).HasMaxLength(InboundEmail.MaxMessageIdLength);
         builder.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
     }
 }

@@ -32,7 +32,10 @@ public sealed class AuditEvent
 /// <summary>The kinds of outbox message; each kind has its own destination.</summary>
 public static class OutboxKinds
 {
-    /// <summary>A reply to the ticket's channel, to <c>Outbox:WebhookUrl</c>.</summary>
+    /// <summary>
+    /// A reply to the ticket's channel: by SMTP for a ticket that came from a mailbox (<c>Email:Smtp</c>), else to
+    /// <c>Outbox:WebhookUrl</c>.
+    /// </summary>
     public const string Reply = "reply";
 
     /// <summary>A failed golden-set evaluation, to <c>Evaluation:AlertWebhookUrl</c>.</summary>
@@ -66,6 +69,12 @@ public sealed class OutboxMessage
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The message's id on its channel, fixed before the first attempt and kept (an email reply's <c>Message-ID</c>): a
+    /// retry after a send whose outcome was lost goes out with the same id, so the receiver sees one message.
+    /// </summary>
+    public string? ChannelMessageId { get; set; }
 
     /// <summary>An alert (no ticket) of <paramref name="kind"/>, due now.</summary>
     public static OutboxMessage Alert(string kind, object payload, DateTimeOffset now) => new()

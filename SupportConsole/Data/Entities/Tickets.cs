@@ -169,6 +169,25 @@ public sealed class TicketMessage
     /// <summary>An agent's correction of the intent of this follow-up (a training label for its own text).</summary>
     public string? LabelledIntent { get; set; }
 
+    /// <summary>
+    /// The message as the customer sent it, when the channel took quoted history or a signature out of <see cref="Body"/>
+    /// (the text the router reads); null when nothing was taken out.
+    /// </summary>
+    public string? OriginalBody { get; set; }
+
+    /// <summary>Why the channel keeps this message from an auto reply (automatic mail, a reply limit), as a reason code; null: no hold.</summary>
+    public string? HoldCode { get; set; }
+
+    /// <summary>The hold's sentence, shown with the decision.</summary>
+    public string? HoldDetail { get; set; }
+
+    /// <summary>The hold sends the message to a person (unreadable mail), not only away from auto.</summary>
+    public bool HoldEscalates { get; set; }
+
+    /// <summary>The hold as the gate reads it.</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public ChannelHold? Hold => HoldCode is null ? null : new ChannelHold(HoldCode, HoldDetail ?? HoldCode, HoldEscalates);
+
     /// <summary>The author of an auto reply.</summary>
     public const string EngineAuthor = "engine";
 

@@ -1,0 +1,182 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.Extensions.Options;
+
+namespace SupportConsole.Email;
+
+/// <summary>
+/// Reads every configured mailbox over IMAP, one loop each: connect, hand each message not yet processed to
+/// <see cref="EmailIntake"/> in arrival order, then flag it (or flag and move it; never delete it), then wait for new mail
+/// with IDLE where the server has it and by polling otherwise. A broken connection is tried again after a wait that
+/// doubles up to <see cref="EmailOptions.MaxReconnectSeconds"/>; a message is flagged only after it is stored, so a
+/// crash or an outage reads it again and the intake finishes it once.
+/// </summary>
+public sealed class MailboxReader(
+    EmailIntake intake,
+    MailboxMonitor monitor,
+    IOptionsMonitor<EmailOptions> options,
+    ILogger<MailboxReader> logger) : BackgroundService
+{
+    /// <summary>The keyword a processed message gets (with \Seen).</summary>
+    public const string ProcessedKeyword = "$SupportConsole";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(options.CurrentValue.Mailboxes.Select(m => Task.Run(() => RunAsync(m, stoppingToken), stoppingToken)));
+
+    private async Task RunAsync(MailboxOptions mailbox, CancellationToken stoppingToken)
+    {
+        var wait = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                monitor.Connecting(mailbox.Name);
+                await ReadAsync(mailbox, () => wait = TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                monitor.Failed(mailbox.Name, e.Message);
+                logger.LogWarning("Mailbox {Mailbox} ({Host}:{Port}): {Error}; trying again in {Seconds:0} s",
+                    mailbox.Name, mailbox.Host, mailbox.Port, e.Message, wait.TotalSeconds);
+            }
+
+            try
+            {
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            wait = TimeSpan.FromSeconds(Math.Min(wait.TotalSeconds * 2, options.CurrentValue.MaxReconnectSeconds));
+        }
+    }
+
+    /// <summary>One connection: read what waits, then wait for more, until the connection breaks or the app stops.</summary>
+    private async Task ReadAsync(MailboxOptions mailbox, Action connected, CancellationToken stoppingToken)
+    {
+        using var client = new ImapClient();
+        client.Timeout = 60_000;
+        await client.ConnectAsync(mailbox.Host, mailbox.Port, mailbox.Security, stoppingToken);
+        await client.AuthenticateAsync(mailbox.User, mailbox.ResolvePassword() ?? string.Empty, stoppingToken);
+        var folder = await client.GetFolderAsync(mailbox.Folder, stoppingToken);
+        await folder.OpenAsync(FolderAccess.ReadWrite, stoppingToken);
+        var target = mailbox.Processed == ProcessedMail.Move ? await MoveTargetAsync(client, mailbox, stoppingToken) : null;
+        var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        monitor.Connected(mailbox.Name, idle);
+        connected();
+        logger.LogInformation("Mailbox {Mailbox}: connected to {Host}:{Port}, folder {Folder}, {Mode}", mailbox.Name, mailbox.Host, mailbox.Port,
+            mailbox.Folder, idle ? "IDLE" : $"polling every {mailbox.PollSeconds:0.#} s");
+
+        // New mail reported while reading (an EXISTS during a command) is read before the next IDLE, not after it.
+        var arrived = 0;
+        CancellationTokenSource? idling = null;
+        void OnCountChanged(object? sender, EventArgs e)
+        {
+            Interlocked.Exchange(ref arrived, 1);
+            idling?.Cancel();
+        }
+
+        folder.CountChanged += OnCountChanged;
+        var failed = new HashSet<uint>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Interlocked.Exchange(ref arrived, 0);
+            await ReadWaitingAsync(mailbox, folder, target, failed, stoppingToken);
+            monitor.Connected(mailbox.Name, idle);
+            if (Volatile.Read(ref arrived) == 1)
+            {
+                continue;
+            }
+
+            if (idle)
+            {
+                // IDLE until the server reports new mail, renewed every few minutes (servers drop long IDLEs).
+                using var done = new CancellationTokenSource(TimeSpan.FromMinutes(mailbox.IdleRenewMinutes));
+                idling = done;
+                try
+                {
+                    await client.IdleAsync(done.Token, stoppingToken);
+                }
+                finally
+                {
+                    idling = null;
+                }
+            }
+            else
+            {
+                await Task.Delay(TimeSpan.FromSeconds(mailbox.PollSeconds), stoppingToken);
+                await client.NoOpAsync(stoppingToken);
+            }
+        }
+
+        await client.DisconnectAsync(quit: true, CancellationToken.None);
+    }
+
+    /// <summary>Every message of the folder not flagged as processed, oldest first: stored, then flagged (and moved).</summary>
+    private async Task ReadWaitingAsync(MailboxOptions mailbox, IMailFolder folder, IMailFolder? target, HashSet<uint> failed,
+        CancellationToken stoppingToken)
+    {
+        var waiting = await folder.SearchAsync(SearchQuery.NotKeyword(ProcessedKeyword), stoppingToken);
+        if (waiting.All(u => failed.Contains(u.Id)))
+        {
+            return;
+        }
+
+        monitor.Reading(mailbox.Name);
+        foreach (var uid in waiting.Where(u => !failed.Contains(u.Id)).OrderBy(u => u.Id))
+        {
+            byte[] raw;
+            using (var stream = await folder.GetStreamAsync(uid, string.Empty, stoppingToken))
+            using (var copy = new MemoryStream())
+            {
+                await stream.CopyToAsync(copy, stoppingToken);
+                raw = copy.ToArray();
+            }
+
+            EmailIntakeResult result;
+            try
+            {
+                result = await intake.ReceiveAsync(mailbox, raw, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Left unflagged: read again on the next connection (or restart); the others go on meanwhile.
+                failed.Add(uid.Id);
+                monitor.Failed(mailbox.Name, $"message {uid.Id}: {e.Message}");
+                logger.LogError(e, "Mailbox {Mailbox}: message {Uid} could not be stored; it stays unflagged and is read again later", mailbox.Name, uid.Id);
+                continue;
+            }
+
+            await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen) { Keywords = { ProcessedKeyword }, Silent = true }, stoppingToken);
+            if (target is not null)
+            {
+                await folder.MoveToAsync(uid, target, stoppingToken);
+            }
+
+            monitor.Read(mailbox.Name);
+            logger.LogInformation("Mailbox {Mailbox}: message {Uid} -> {Outcome} {TicketId}{Again}", mailbox.Name, uid.Id, result.Outcome, result.TicketId,
+                result.AlreadyHandled ? " (read before)" : string.Empty);
+        }
+    }
+
+    private static async Task<IMailFolder> MoveTargetAsync(ImapClient client, MailboxOptions mailbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.GetFolderAsync(mailbox.MoveTo, cancellationToken);
+        }
+        catch (FolderNotFoundException)
+        {
+            var root = client.GetFolder(client.PersonalNamespaces[0]);
+            return await root.CreateAsync(mailbox.MoveTo, isMessageFolder: true, cancellationToken)
+                ?? throw new InvalidOperationException($"could not create the folder {mailbox.MoveTo}");
+        }
+    }
+}
