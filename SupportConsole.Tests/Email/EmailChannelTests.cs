@@ -149,6 +149,67 @@ public sealed class EmailChannelTests(EmailChannelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ABounceOfOurReplyIsNotedOnItsTicketAndStartsNoTicket()
+    {
+        var mail = Mail("bounce@customer.example", null, AutoText);
+        await Servers.AppendAsync(mail);
+        var ticket = await TicketOfAsync(mail, Patience);
+        var sent = await Servers.WaitForReceivedAsync(m => m.InReplyTo == mail.MessageId, Patience);
+
+        // A Postfix-style delivery status notification, with the returned reply's headers.
+        var report = new MultipartReport("delivery-status");
+        report.Add(new TextPart("plain") { Text = "This is the mail system at host mx.customer.example.\n\nYour message could not be delivered." });
+        report.Add(new MimePart("message", "delivery-status")
+        {
+            Content = new MimeContent(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
+                "Reporting-MTA: dns; mx.customer.example\r\n\r\nFinal-Recipient: rfc822; bounce@customer.example\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+                + "Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"))),
+        });
+        report.Add(new MimePart("text", "rfc822-headers")
+        {
+            Content = new MimeContent(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
+                $"From: {Servers.Address}\r\nTo: bounce@customer.example\r\nMessage-ID: <{sent.MessageId}>\r\nSubject: {sent.Subject}\r\n"))),
+        });
+        var bounce = new MimeMessage();
+        bounce.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@mx.customer.example"));
+        bounce.To.Add(new MailboxAddress(null, Servers.Address));
+        bounce.Subject = "Undelivered Mail Returned to Sender";
+        bounce.MessageId = MimeUtils.GenerateMessageId("mx.customer.example");
+        bounce.Body = report;
+        await Servers.AppendAsync(bounce);
+
+        var note = await UntilAsync(async () =>
+        {
+            await using var db = fixture.Factory.Database();
+            return await db.TicketNotes.AsNoTracking().FirstOrDefaultAsync(n => n.TicketId == ticket.Id);
+        }, Patience);
+        Assert.Contains("bounced", note.Body);
+        Assert.Contains("5.1.1", note.Body);
+        await using var check = fixture.Factory.Database();
+        Assert.Equal(InboundEmailOutcome.Bounce, (await check.InboundEmails.AsNoTracking().SingleAsync(e => e.MessageId == bounce.MessageId)).Outcome);
+        Assert.False(await check.Tickets.AnyAsync(t => t.ExternalId == bounce.MessageId));
+    }
+
+    [Fact]
+    public async Task ARobotAnsweringWithoutThreadingHeadersGetsOneAutoReplyAnHour()
+    {
+        var mail = Mail("loop@customer.example", "Activate card", AutoText);
+        await Servers.AppendAsync(mail);
+        var first = await TicketOfAsync(mail, Patience);
+        Assert.Contains(first.Status, new[] { TicketStatus.AutoResolved, TicketStatus.Answered });
+
+        // The same question again, as a new conversation that only its subject ties to the first.
+        var again = Mail("loop@customer.example", "Re: Activate card", AutoText);
+        await Servers.AppendAsync(again);
+        var second = await TicketOfAsync(again, Patience);
+        await using var db = fixture.Factory.Database();
+        var decision = await db.Decisions.AsNoTracking().SingleAsync(d => d.TicketId == second.Id);
+        Assert.Equal(ConfidenceBand.Suggest, decision.Band);
+        Assert.Contains(EmailIntake.ReplyLimitHold, decision.ReasonsJson);
+        Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.TicketId == first.Id || m.TicketId == second.Id));
+    }
+
+    [Fact]
     public async Task MachineMailGetsNoAutoReplyAndSaysWhy()
     {
         var mail = Mail("robot@customer.example", null, AutoText);

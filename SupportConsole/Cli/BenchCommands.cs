@@ -5,7 +5,7 @@ using SupportConsole.Operations;
 
 namespace SupportConsole.Cli;
 
-/// <summary><c>bench ingest</c>, <c>bench jobs</c>, <c>bench soak</c>: a real, fresh instance on 127.0.0.1 under load.</summary>
+/// <summary><c>bench ingest</c>, <c>bench email</c>, <c>bench jobs</c>, <c>bench soak</c>: a real, fresh instance on 127.0.0.1 under load.</summary>
 internal static class BenchCommands
 {
     private static readonly JsonSerializerOptions IndentedJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -13,6 +13,7 @@ internal static class BenchCommands
     public static Command Create(TextWriter output, TextWriter error) => new("bench", "Benchmarks that need the whole app.")
     {
         Ingest(output),
+        Email(output),
         Jobs(output),
         Soak(output),
         CompareDatabases(output),
@@ -142,6 +143,37 @@ internal static class BenchCommands
 
             var report = await IngestBenchmark.RunAsync(texts, parse.GetValue(tickets), parse.GetValue(concurrency), parse.GetValue(warmup),
                 TimeSpan.FromSeconds(parse.GetValue(seconds)), cancellationToken);
+            output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
+            return report.Lost == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Email(TextWriter output)
+    {
+        var input = new Option<string>("--input") { Description = "CSV with a text column: the messages' bodies.", DefaultValueFactory = _ => "data/banking77/test.csv" };
+        var messages = new Option<int>("--messages") { Description = "Messages to append to the inbox and measure.", DefaultValueFactory = _ => 1000 };
+        var warmup = new Option<int>("--warmup") { Description = "Messages appended and waited for first, not counted.", DefaultValueFactory = _ => 50 };
+        var seconds = new Option<double>("--max-seconds") { Description = "Stop appending, and waiting, after this long.", DefaultValueFactory = _ => 300 };
+        var script = new Option<string>("--mail-script") { Description = "The script that starts the throw-away Dovecot and aiosmtpd.", DefaultValueFactory = _ => "scripts/test-mail.sh" };
+        messages.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) { r.AddError("--messages must be between 1 and 100,000"); } });
+        warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 10_000) { r.AddError("--warmup must be between 0 and 10,000"); } });
+        seconds.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--max-seconds must be positive"); } });
+        var command = new Command("email",
+            "Start a throw-away Dovecot and aiosmtpd on 127.0.0.1 and a fresh instance reading the mailbox; append messages to the inbox and print messages per second from mailbox to decision and the mailbox-to-reply latency.")
+        {
+            input, messages, warmup, seconds, script,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var texts = LabelledTicketCsv.Read(parse.GetRequiredValue(input), requireCategory: false).Select(r => r.Text).ToList();
+            if (texts.Count == 0)
+            {
+                throw new DataFileException($"{parse.GetRequiredValue(input)}: no rows to send");
+            }
+
+            var report = await EmailBenchmark.RunAsync(texts, parse.GetValue(messages), parse.GetValue(warmup), TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                parse.GetRequiredValue(script), cancellationToken);
             output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
             return report.Lost == 0 ? 0 : 1;
         });
