@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests : IClassFixture<AuthorizationMatrix
         { "/evaluations", Expect.SignIn, Expect.Forbidden, Expect.Ok, Expect.Ok },
         { "/admin/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/admin/models", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
+        { "/admin/email", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/jobs", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/jobs/jobs/succeeded", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },
         { "/jobs/recurring", Expect.SignIn, Expect.Forbidden, Expect.Forbidden, Expect.Ok },

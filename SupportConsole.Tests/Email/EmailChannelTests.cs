@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using MimeKit.Utils;
 using SupportConsole.Data.Entities;
@@ -207,6 +208,46 @@ public sealed class EmailChannelTests(EmailChannelFixture fixture) : IClassFixtu
         Assert.Equal(ConfidenceBand.Suggest, decision.Band);
         Assert.Contains(EmailIntake.ReplyLimitHold, decision.ReasonsJson);
         Assert.Equal(1, await db.OutboxMessages.CountAsync(m => m.TicketId == first.Id || m.TicketId == second.Id));
+    }
+
+    [Fact]
+    public async Task AnAgentsReplyToAMailTicketGoesOutBySmtpThreadedAndNotMarkedAutomatic()
+    {
+        var mail = Mail("agent-reply@customer.example", "Fees", "Why was I charged a fee when I paid with my card?");
+        await Servers.AppendAsync(mail);
+        var ticket = await TicketOfAsync(mail, Patience);
+        Assert.NotEqual(TicketStatus.AutoResolved, ticket.Status);
+
+        var actions = fixture.Factory.Services.GetRequiredService<SupportConsole.Tickets.TicketActions>();
+        var sent = await actions.SendAsync(ticket.Id, ticket.Version, "We refunded the fee; it shows on your statement within two days.", "agent@demo.example");
+        Assert.True(sent.Succeeded, sent.Message);
+
+        var reply = await Servers.WaitForReceivedAsync(m => m.InReplyTo == mail.MessageId, Patience);
+        Assert.Equal("Re: Fees", reply.Subject);
+        Assert.Equal(Servers.Address, reply.From.Mailboxes.Single().Address);
+        Assert.Null(reply.Headers[HeaderId.AutoSubmitted]);
+        Assert.Contains("We refunded the fee", reply.TextBody);
+    }
+
+    [Fact]
+    public async Task TheEmailPageShowsTheMailboxWithoutItsPasswordAndItsTestMessageArrives()
+    {
+        await UntilAsync(async () => await Task.FromResult(fixture.Factory.Services.GetRequiredService<MailboxMonitor>().Get("support") is
+            { Connection: MailboxConnection.Idle } s ? s : null), Patience);
+        using var admin = await SignedInClient.CreateAsync(fixture.Factory, "admin");
+        var html = await admin.GetStringAsync("/admin/email");
+        Assert.Contains("support@example.test", html);
+        Assert.Contains("connected (IDLE)", html);
+        Assert.Contains("password: settings", html);
+        Assert.DoesNotContain(Servers.Password, html);
+
+        var email = fixture.Factory.Services.GetRequiredService<EmailAdmin>();
+        Assert.Equal("'not an address' is not an email address.", await email.SendTestAsync("support", "not an address", "admin@demo.example", CancellationToken.None));
+        Assert.Null(await email.SendTestAsync("support", "it@bank.example", "admin@demo.example", CancellationToken.None));
+        var test = await Servers.WaitForReceivedAsync(m => m.Subject == "SupportConsole test message", Patience);
+        Assert.Equal("it@bank.example", test.To.Mailboxes.Single().Address);
+        await using var db = fixture.Factory.Database();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "email.test-sent" && e.Actor == "admin@demo.example"));
     }
 
     [Fact]

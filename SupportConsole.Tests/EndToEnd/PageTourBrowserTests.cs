@@ -47,6 +47,7 @@ public sealed class PageTourBrowserTests(BrowserFixture browser, PageTourBrowser
         ("/admin/api-keys", "api-keys", "API keys"),
         ("/admin/models", "router-models", "Router models"),
         ("/admin/jobs", "background-jobs", "Background jobs"),
+        ("/admin/email", "email", "Email"),
     ];
 
     [Theory]

@@ -154,6 +154,8 @@ internal static class BenchCommands
         var input = new Option<string>("--input") { Description = "CSV with a text column: the messages' bodies.", DefaultValueFactory = _ => "data/banking77/test.csv" };
         var messages = new Option<int>("--messages") { Description = "Messages to append to the inbox and measure.", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<int>("--warmup") { Description = "Messages appended and waited for first, not counted.", DefaultValueFactory = _ => 50 };
+        var latency = new Option<int>("--latency-messages") { Description = "Messages sent one at a time after the burst, each waited for (the latency phase).", DefaultValueFactory = _ => 100 };
+        latency.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 10_000) { r.AddError("--latency-messages must be between 0 and 10,000"); } });
         var seconds = new Option<double>("--max-seconds") { Description = "Stop appending, and waiting, after this long.", DefaultValueFactory = _ => 300 };
         var script = new Option<string>("--mail-script") { Description = "The script that starts the throw-away Dovecot and aiosmtpd.", DefaultValueFactory = _ => "scripts/test-mail.sh" };
         messages.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 100_000) { r.AddError("--messages must be between 1 and 100,000"); } });
@@ -162,7 +164,7 @@ internal static class BenchCommands
         var command = new Command("email",
             "Start a throw-away Dovecot and aiosmtpd on 127.0.0.1 and a fresh instance reading the mailbox; append messages to the inbox and print messages per second from mailbox to decision and the mailbox-to-reply latency.")
         {
-            input, messages, warmup, seconds, script,
+            input, messages, warmup, latency, seconds, script,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -172,8 +174,8 @@ internal static class BenchCommands
                 throw new DataFileException($"{parse.GetRequiredValue(input)}: no rows to send");
             }
 
-            var report = await EmailBenchmark.RunAsync(texts, parse.GetValue(messages), parse.GetValue(warmup), TimeSpan.FromSeconds(parse.GetValue(seconds)),
-                parse.GetRequiredValue(script), cancellationToken);
+            var report = await EmailBenchmark.RunAsync(texts, parse.GetValue(messages), parse.GetValue(warmup), parse.GetValue(latency),
+                TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetRequiredValue(script), cancellationToken);
             output.WriteLine(JsonSerializer.Serialize(report, IndentedJson));
             return report.Lost == 0 ? 0 : 1;
         });

@@ -78,7 +78,10 @@ public sealed class MailboxOptions
     /// <summary>The folder processed mail is moved to, with <see cref="ProcessedMail.Move"/>.</summary>
     public string MoveTo { get; set; } = "Processed";
 
-    /// <summary>How often a server without IDLE is asked for new mail.</summary>
+    /// <summary>Wait for new mail with IDLE when the server has it; off: poll (for servers whose IDLE misbehaves).</summary>
+    public bool UseIdle { get; set; } = true;
+
+    /// <summary>How often a server without IDLE (or with <see cref="UseIdle"/> off) is asked for new mail.</summary>
     [Range(1, 3600)]
     public double PollSeconds { get; set; } = 30;
 

@@ -68,7 +68,7 @@ public sealed class MailboxReader(
         var folder = await client.GetFolderAsync(mailbox.Folder, stoppingToken);
         await folder.OpenAsync(FolderAccess.ReadWrite, stoppingToken);
         var target = mailbox.Processed == ProcessedMail.Move ? await MoveTargetAsync(client, mailbox, stoppingToken) : null;
-        var idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        var idle = mailbox.UseIdle && client.Capabilities.HasFlag(ImapCapabilities.Idle);
         monitor.Connected(mailbox.Name, idle);
         connected();
         logger.LogInformation("Mailbox {Mailbox}: connected to {Host}:{Port}, folder {Folder}, {Mode}", mailbox.Name, mailbox.Host, mailbox.Port,

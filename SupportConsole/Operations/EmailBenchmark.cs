@@ -13,6 +13,10 @@ using SupportConsole.Engine.Routing;
 
 namespace SupportConsole.Operations;
 
+/// <summary>
+/// The burst (<see cref="Appended"/> messages appended as fast as IMAP takes them: throughput, and latency with a queue)
+/// and the latency phase (one message at a time, each waited for: the latency a customer sees on a quiet mailbox).
+/// </summary>
 public sealed record EmailBenchmarkReport(
     int WarmupMessages,
     int Appended,
@@ -20,23 +24,27 @@ public sealed record EmailBenchmarkReport(
     int Lost,
     double Seconds,
     double MessagesPerSecond,
+    double CpuMsPerMessage,
+    LatencySummary BurstMailboxToDecisionMs,
+    int BurstAutoReplies,
+    int BurstRepliesReceivedBySmtp,
+    int LatencyMessages,
+    LatencySummary MailboxToReadMs,
     LatencySummary MailboxToDecisionMs,
     int AutoReplies,
-    int RepliesReceivedBySmtp,
-    LatencySummary MailboxToReplyMs,
-    double CpuMsPerMessage);
+    LatencySummary MailboxToReplyMs);
 
 /// <summary>
 /// Mail through the whole channel on this machine: a throw-away Dovecot and aiosmtpd on 127.0.0.1 (scripts/test-mail.sh), a
-/// fresh in-process instance reading the mailbox with IDLE; messages appended to the inbox one after another as fast as
-/// IMAP takes them, each a BANKING77 question from its own sender. Measured from the first append: messages decided per
-/// second, and per message the time from its append to its decision and, for auto replies, to the SMTP server's
-/// acceptance of the reply.
+/// fresh in-process instance reading the mailbox with IDLE; each message a BANKING77 question from its own sender.
+/// The burst appends messages as fast as IMAP takes them: messages decided per second from the first append to the last
+/// decision. The latency phase appends one message at a time and waits for it: the time from its append to the console
+/// reading it (IDLE's notice included), to its decision and, for an auto reply, to the SMTP server's acceptance of the reply.
 /// </summary>
 public static class EmailBenchmark
 {
-    public static async Task<EmailBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int messages, int warmup, TimeSpan limit, string mailScript,
-        CancellationToken cancellationToken)
+    public static async Task<EmailBenchmarkReport> RunAsync(IReadOnlyList<string> texts, int messages, int warmup, int latencyMessages, TimeSpan limit,
+        string mailScript, CancellationToken cancellationToken)
     {
         using var servers = await ThrowAwayMailServers.StartAsync(mailScript, cancellationToken);
         await using var instance = await TemporaryInstance.StartAsync(new Dictionary<string, string?>
@@ -84,28 +92,47 @@ public static class EmailBenchmark
         var seconds = ((decided.Count == 0 ? DateTimeOffset.UtcNow : decided.Values.Max(d => d.DecidedAt)) - start).TotalSeconds;
         var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
 
-        // Replies: wait (bounded) until every auto reply of the measured messages is delivered, then read the SMTP server's store.
-        var replyLatencies = new List<double>();
-        var autoReplies = decided.Values.Count(d => d.Auto);
-        while (run.Elapsed < limit + limit && decided.Values.Count(d => d.DeliveredAt is not null) < autoReplies)
+        // Replies of the burst: wait (bounded) until every auto reply is delivered, then count what the SMTP server holds.
+        var burstAuto = decided.Values.Count(d => d.Auto);
+        while (run.Elapsed < limit + limit && decided.Values.Count(d => d.DeliveredAt is not null) < burstAuto)
         {
             await Task.Delay(200, cancellationToken);
             decided = await DecidedAsync(contexts, [.. appendedAt.Keys], 0, run, limit, cancellationToken);
         }
 
-        foreach (var (id, d) in decided)
+        var burstReceived = servers.RepliesTo(appendedAt.Keys);
+
+        // One at a time: append, wait for the decision and, for an auto reply, for the SMTP server to take it.
+        var readLatencies = new List<double>();
+        var decisionLatencies = new List<double>();
+        var replyLatencies = new List<double>();
+        var quiet = Stopwatch.StartNew();
+        for (var i = 0; i < latencyMessages && quiet.Elapsed < limit; i++)
         {
-            if (d.DeliveredAt is { } delivered)
+            var appended = DateTimeOffset.UtcNow;
+            var id = await AppendAsync(imap, servers.User, $"quiet-{i}", texts[(warmup + messages + i) % texts.Count], cancellationToken);
+            var one = await DecidedAsync(contexts, [id], 1, quiet, limit, cancellationToken);
+            while (one.TryGetValue(id, out var d) && d.Auto && d.DeliveredAt is null && quiet.Elapsed < limit)
             {
-                replyLatencies.Add((delivered - appendedAt[id]).TotalMilliseconds);
+                await Task.Delay(5, cancellationToken);
+                one = await DecidedAsync(contexts, [id], 1, quiet, limit, cancellationToken);
+            }
+
+            if (one.TryGetValue(id, out var done))
+            {
+                readLatencies.Add((done.ReadAt - appended).TotalMilliseconds);
+                decisionLatencies.Add((done.DecidedAt - appended).TotalMilliseconds);
+                if (done.DeliveredAt is { } delivered)
+                {
+                    replyLatencies.Add((delivered - appended).TotalMilliseconds);
+                }
             }
         }
 
-        var received = servers.ReceivedCount();
         return new EmailBenchmarkReport(warmup, appendedAt.Count, decided.Count, appendedAt.Count - decided.Count, Math.Round(seconds, 2),
-            Math.Round(decided.Count / Math.Max(seconds, 0.001), 1),
+            Math.Round(decided.Count / Math.Max(seconds, 0.001), 1), Math.Round(cpuMs / Math.Max(1, decided.Count), 3),
             LatencySummary.Of([.. decided.Select(d => (d.Value.DecidedAt - appendedAt[d.Key]).TotalMilliseconds)]),
-            autoReplies, received, LatencySummary.Of(replyLatencies), Math.Round(cpuMs / Math.Max(1, decided.Count), 3));
+            burstAuto, burstReceived, decisionLatencies.Count, LatencySummary.Of(readLatencies), LatencySummary.Of(decisionLatencies), replyLatencies.Count, LatencySummary.Of(replyLatencies));
     }
 
     private static async Task<string> AppendAsync(ImapClient imap, string to, string sender, string text, CancellationToken cancellationToken)
@@ -120,7 +147,7 @@ public static class EmailBenchmark
         return message.MessageId;
     }
 
-    private sealed record Decided(DateTimeOffset DecidedAt, bool Auto, DateTimeOffset? DeliveredAt);
+    private sealed record Decided(DateTimeOffset DecidedAt, bool Auto, DateTimeOffset? DeliveredAt, DateTimeOffset ReadAt);
 
     /// <summary>The decided ones among <paramref name="ids"/>; waits (bounded) until <paramref name="wanted"/> of them are.</summary>
     private static async Task<Dictionary<string, Decided>> DecidedAsync(IDbContextFactory<SupportConsoleDbContext> contexts, IReadOnlyList<string> ids,
@@ -137,11 +164,12 @@ public static class EmailBenchmark
                     DecidedAt = t.DecidedAt!.Value,
                     Auto = t.Status == TicketStatus.AutoResolved || t.Status == TicketStatus.Answered,
                     DeliveredAt = db.OutboxMessages.Where(m => m.TicketId == t.Id).Select(m => m.DeliveredAt).FirstOrDefault(),
+                    ReadAt = db.InboundEmails.Where(e => e.ExternalId == t.ExternalId).Select(e => e.CreatedAt).FirstOrDefault(),
                 })
                 .ToListAsync(cancellationToken);
             if (rows.Count >= wanted || clock.Elapsed > limit)
             {
-                return rows.ToDictionary(r => r.ExternalId, r => new Decided(r.DecidedAt, r.Auto, r.DeliveredAt), StringComparer.Ordinal);
+                return rows.ToDictionary(r => r.ExternalId, r => new Decided(r.DecidedAt, r.Auto, r.DeliveredAt, r.ReadAt), StringComparer.Ordinal);
             }
 
             await Task.Delay(100, cancellationToken);
@@ -195,8 +223,14 @@ public static class EmailBenchmark
             return new ThrowAwayMailServers(script, directory, settings);
         }
 
-        public int ReceivedCount() => new[] { "new", "cur" }.Select(d => Path.Combine(SmtpMaildir, d)).Where(Directory.Exists)
-            .Sum(d => Directory.GetFiles(d).Length);
+        /// <summary>How many messages the SMTP server holds that answer one of <paramref name="messageIds"/>.</summary>
+        public int RepliesTo(IEnumerable<string> messageIds)
+        {
+            var wanted = messageIds.ToHashSet(StringComparer.Ordinal);
+            return new[] { "new", "cur" }.Select(d => Path.Combine(SmtpMaildir, d)).Where(Directory.Exists)
+                .SelectMany(Directory.GetFiles)
+                .Count(file => HeaderList.Load(file)[HeaderId.InReplyTo] is { } inReplyTo && wanted.Contains(inReplyTo.Trim().TrimStart('<').TrimEnd('>')));
+        }
 
         public void Dispose() => RunAsync(_script, "stop", _directory, CancellationToken.None).GetAwaiter().GetResult();
 
