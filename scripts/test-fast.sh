@@ -9,6 +9,7 @@ fast=(
   Architecture. Caching. Components. Routing. Retrieval. Drafting. Encoders.
   Pipeline.BandGateTests Pipeline.DraftingRulesTests Reporting.MoneyTests Administration.AuditDescriptionsTests
   Tickets.QueueLiveStateTests Operations.Privacy.ConnectionLogTests Operations.Privacy.OnnxRuntimeTelemetryTests
+  Email.EmailTextTests Email.AutomaticMailTests Email.BounceReportTests
 )
 filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s' "${fast[@]}")"
 # (ShippedRouterTests needs the shipped router, which the first start or the whole suite builds.)

@@ -28,10 +28,11 @@ export DOTNET_TC_QuickJit=1
 
 # Two test processes side by side: one alone leaves a core idle while it waits (browsers, job servers, child processes);
 # each process still runs its classes one after another (AssemblyInfo.cs). The pages shard names its namespaces (the
-# cluster tests among them, which balances the two: [engine] goes on with [postgres]);
+# cluster tests and the email channel's, against real Dovecot and aiosmtpd, among them, which balances the two: [engine]
+# goes on with [postgres]);
 # the engine shard is everything else on SQLite, then the provider-neutral integration tests again on PostgreSQL
 # (Jobs.Embedded tests the SQLite job storage, which PostgreSQL installations do not use).
-pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Encoders Drafting Retrieval)
+pages_namespaces=(EndToEnd Operations Security Cluster Components Administration Tickets Encoders Drafting Retrieval Email)
 pages_filter="$(printf '|FullyQualifiedName~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 engine_filter="$(printf '&FullyQualifiedName!~SupportConsole.Tests.%s.' "${pages_namespaces[@]}")"
 postgres_filter="(FullyQualifiedName~SupportConsole.Tests.Api.|FullyQualifiedName~SupportConsole.Tests.Jobs.|FullyQualifiedName~SupportConsole.Tests.Review.|FullyQualifiedName~SupportConsole.Tests.Data.|FullyQualifiedName~SupportConsole.Tests.Reporting.CostRollupTests|FullyQualifiedName~SupportConsole.Tests.Reporting.BudgetTests|FullyQualifiedName~SupportConsole.Tests.Pipeline.GroupCommitWriterTests)&FullyQualifiedName!~SupportConsole.Tests.Jobs.Embedded."

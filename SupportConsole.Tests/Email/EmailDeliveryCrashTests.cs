@@ -45,7 +45,8 @@ public sealed class EmailDeliveryCrashTests
             ["Email__Smtp__Port"] = proxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Email__Smtp__Security"] = "None",
 
-            // A claim lasts three timeouts (15 s); the sweep looks every two seconds for what came due.
+            // A claim lasts three timeouts (15 s); the sweep looks every two seconds for what came due. The test kills
+            // the console well inside a timeout after the moment it waits for.
             ["Outbox__RequestTimeoutSeconds"] = "5",
             ["Outbox__FirstRetrySeconds"] = "1",
             ["Jobs__OutboxSweepCron"] = "*/2 * * * * *",
