@@ -135,9 +135,10 @@ public static class BandGate
             reasons.Add(new(FollowUpCode, "a reply in a conversation goes to an agent, who sees the whole thread"));
         }
 
-        if (input.Hold is { } hold && (band == Band.Auto || (hold.Escalate && band != Band.Escalate)))
+        if (input.Hold is { } hold)
         {
-            band = hold.Escalate ? Band.Escalate : Band.Suggest;
+            // Kept as a reason even when the band was no auto already: the decision says why it could not have been.
+            band = hold.Escalate ? Band.Escalate : band == Band.Auto ? Band.Suggest : band;
             reasons.Add(new(hold.Code, hold.Detail));
         }
 

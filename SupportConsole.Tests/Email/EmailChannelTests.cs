@@ -298,6 +298,32 @@ public sealed class EmailChannelTests(EmailChannelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AnInlineFileIsStoredAndMailThatWaitedForDaysGetsNoAutoReply()
+    {
+        var mail = Mail("inline@customer.example", null, null);
+        mail.Date = DateTimeOffset.UtcNow.AddDays(-3);
+        var text = new TextPart("plain") { Text = AutoText };
+        var pdf = new MimePart("application", "pdf")
+        {
+            Content = new MimeContent(new MemoryStream(Enumerable.Range(0, 2048).Select(i => (byte)i).ToArray())),
+            ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = "card\r\nletter.pdf" },
+            ContentTransferEncoding = ContentEncoding.Base64,
+        };
+        mail.Body = new Multipart("mixed") { text, pdf };
+        await Servers.AppendAsync(mail);
+
+        var ticket = await TicketOfAsync(mail, Patience);
+        await using var db = fixture.Factory.Database();
+        var decision = await db.Decisions.AsNoTracking().SingleAsync(d => d.TicketId == ticket.Id);
+        Assert.Equal(ConfidenceBand.Suggest, decision.Band);
+        Assert.Contains(EmailIntake.StaleHold, decision.ReasonsJson);
+        var file = await UntilAsync(async () => await db.TicketAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.TicketId == ticket.Id), Patience);
+        Assert.Equal(2048, file.SizeBytes);
+        Assert.DoesNotContain('\n', file.FileName);
+        Assert.EndsWith("letter.pdf", file.FileName);
+    }
+
+    [Fact]
     public async Task MailWithNoSenderIsEscalatedWithTheMessageAsReceivedAttached()
     {
         var raw = "Message-ID: <no-sender-1@customer.example>\r\nSubject: help\r\nDate: Tue, 08 Dec 2026 09:00:00 +0000\r\n\r\nmy card does not work\r\n"u8.ToArray();

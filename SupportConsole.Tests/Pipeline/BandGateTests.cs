@@ -18,6 +18,29 @@ public sealed class BandGateTests
     }
 
     [Fact]
+    public void AChannelsHoldTurnsAutoIntoSuggestAndSaysWhy()
+    {
+        var hold = new ChannelHold("automatic-mail", "no auto reply to machine mail", Escalate: false);
+
+        var decision = BandGate.Decide(Input() with { Hold = hold });
+
+        Assert.Equal(Band.Suggest, decision.Band);
+        Assert.Equal(["policy", "certified", "automatic-mail"], decision.Reasons.Select(r => r.Code));
+    }
+
+    [Fact]
+    public void AnEscalatingHoldHandsTheTicketToAPersonAndAHoldIsAReasonEvenWhenTheBandWasSuggestAlready()
+    {
+        var unreadable = BandGate.Decide(Input() with { Hold = new ChannelHold("unreadable-mail", "could not be read", Escalate: true) });
+        var suggested = BandGate.Decide(Input(certified: false, hasDraft: true) with { Hold = new ChannelHold("stale-mail", "sent long ago", Escalate: false) });
+
+        Assert.Equal(Band.Escalate, unreadable.Band);
+        Assert.Contains(unreadable.Reasons, r => r.Code == "unreadable-mail");
+        Assert.Equal(Band.Suggest, suggested.Band);
+        Assert.Contains(suggested.Reasons, r => r.Code == "stale-mail");
+    }
+
+    [Fact]
     public void UncertifiedAutoIntentIsSuggested()
     {
         var decision = BandGate.Decide(Input(certified: false, hasDraft: true));

@@ -28,9 +28,10 @@ public sealed class OutboxDispatcher(
     public async Task<(int Delivered, DateTimeOffset? NextDue)> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        var channels = replyChannels.Where(c => c.Destination is not null).ToList();
+        // Every channel is asked whose a reply is, configured or not: a reply to mail never goes to the webhook.
+        var channels = replyChannels.ToList();
         var kinds = destinations.Configured();
-        if (channels.Count > 0 && !kinds.Contains(OutboxKinds.Reply))
+        if (channels.Any(c => c.Destination is not null) && !kinds.Contains(OutboxKinds.Reply))
         {
             kinds = [.. kinds, OutboxKinds.Reply];
         }
@@ -52,14 +53,14 @@ public sealed class OutboxDispatcher(
         {
             var channel = message.Kind == OutboxKinds.Reply ? await OwnerAsync(channels, message, cancellationToken) : null;
             var webhook = channel is null ? destinations.For(message.Kind) : null;
-            if (channel is null && webhook is null)
+            if (channel is { Destination: null } || (channel is null && webhook is null))
             {
-                // A reply for a channel with nowhere to go (no webhook) while another channel delivers: it waits, out of
-                // the way of the deliverable ones, and goes once a webhook is configured.
+                // Nowhere to go yet (its channel is not configured to send, or no webhook is) while other messages are
+                // deliverable: it waits, out of their way, and goes once its destination is configured.
                 var later = clock.GetUtcNow().AddSeconds(settings.MaxRetrySeconds);
+                var why = channel is null ? "waiting: no webhook is configured for this channel's replies" : "waiting: its channel cannot send yet (not configured)";
                 await db.OutboxMessages.Where(m => m.Id == message.Id && m.DeliveredAt == null && m.Attempts == message.Attempts)
-                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, later)
-                        .SetProperty(m => m.LastError, "waiting: no webhook is configured for this channel's replies"), cancellationToken);
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, later).SetProperty(m => m.LastError, why), cancellationToken);
                 continue;
             }
 

@@ -12,6 +12,9 @@ namespace SupportConsole.Email;
 /// </summary>
 public static class EmailIds
 {
+    /// <summary>How an id kept as the hash of a message id too long for a ticket id begins.</summary>
+    public const string HashedPrefix = "sha256:";
+
     /// <summary>The channel name of tickets that came from a mailbox.</summary>
     public const string Channel = "email";
 
@@ -21,7 +24,7 @@ public static class EmailIds
         var id = Bare(messageId);
         return id.Length <= TicketIngestor.MaxExternalIdLength && !id.Any(char.IsControl)
             ? id
-            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..40];
+            : HashedPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..40];
     }
 
     /// <summary>The ids a referenced message may have in a conversation: its external id and, for one of our replies, the outbox id.</summary>

@@ -51,6 +51,9 @@ public sealed class EmailIntake(
     /// <summary>Reason code: the conversation had an auto reply within <see cref="EmailOptions.AutoReplyIntervalMinutes"/>.</summary>
     public const string ReplyLimitHold = "auto-reply-limit";
 
+    /// <summary>Reason code: mail sent longer ago than <see cref="EmailOptions.MaxAutoReplyAgeHours"/> (it waited before the mailbox was read).</summary>
+    public const string StaleHold = "stale-mail";
+
     /// <summary>Reason code: the mail could not be read; a person takes it.</summary>
     public const string UnreadableHold = "unreadable-mail";
 
@@ -59,10 +62,11 @@ public sealed class EmailIntake(
 
     private const int MaxOriginalBodyCharacters = 200_000;
 
-    public async Task<EmailIntakeResult> ReceiveAsync(MailboxOptions mailbox, byte[] raw, CancellationToken cancellationToken)
+    /// <param name="tooLarge">Why the message was not read whole (<paramref name="raw"/> is then its headers alone): it is escalated.</param>
+    public async Task<EmailIntakeResult> ReceiveAsync(MailboxOptions mailbox, byte[] raw, CancellationToken cancellationToken, string? tooLarge = null)
     {
         MimeMessage? message = null;
-        string? unreadable = null;
+        string? unreadable = tooLarge;
         try
         {
             using var stream = new MemoryStream(raw, writable: false);
@@ -74,7 +78,7 @@ public sealed class EmailIntake(
         }
 
         var sender = message is null ? null : AutomaticMail.SenderAddress(message);
-        if (message is not null && sender is null)
+        if (unreadable is null && message is not null && sender is null)
         {
             unreadable = "it has no sender address to answer";
         }
@@ -95,11 +99,11 @@ public sealed class EmailIntake(
         EmailIntakeResult result;
         if (unreadable is not null)
         {
-            result = await UnreadableAsync(db, mailbox, raw, externalId, sender, message?.Subject, unreadable, cancellationToken);
+            result = await UnreadableAsync(db, mailbox, raw, externalId, sender, message?.Subject, unreadable, cancellationToken, headersOnly: tooLarge is not null);
         }
         else if (BounceReport.TryRead(message!) is { } bounce)
         {
-            result = await BounceAsync(db, mailbox, bounce, cancellationToken);
+            result = await BounceAsync(db, mailbox, bounce, record.Id, cancellationToken);
         }
         else
         {
@@ -121,13 +125,16 @@ public sealed class EmailIntake(
         var routed = EmailText.ForRouting(body);
         var maxBody = ingestOptions.Value.MaxBodyCharacters;
         var text = Clean(routed.Text);
-        text = text.Length == 0 ? "(the message has no text)" : text.Length > maxBody ? text[..maxBody] : text;
+        text = text.Length == 0 ? "(the message has no text)" : Truncate(text, maxBody)!;
         var parent = await ParentAsync(db, references, cancellationToken);
         var threadKey = EmailIds.ExternalIdOf(references.Count > 0 ? references[0] : externalId);
         var subject = Truncate(Clean(message.Subject ?? string.Empty).Trim(), TicketIngestor.MaxSubjectLength)!;
         var own = options.CurrentValue.Mailboxes.Select(m => m.Address).ToList();
+        var maxAge = TimeSpan.FromHours(options.CurrentValue.MaxAutoReplyAgeHours);
         var hold = AutomaticMail.Reason(message, own) is { } automatic
             ? new ChannelHold(AutomaticHold, $"no auto reply to machine mail: {automatic}", Escalate: false)
+            : ReceivedAt(message) is { } sentAt && clock.GetUtcNow() - sentAt > maxAge
+            ? new ChannelHold(StaleHold, $"no auto reply to mail sent {sentAt:yyyy-MM-dd HH:mm} UTC, more than {maxAge.TotalHours:0.#} hours ago", Escalate: false)
             : await RecentAutoReplyAsync(db, customerId, threadKey, subject, cancellationToken);
         var inbound = new InboundTicket(externalId, customerId, EmailIds.Channel, subject, text, ReceivedAt(message))
         {
@@ -154,20 +161,22 @@ public sealed class EmailIntake(
         var ticketId = received.TicketId!.Value;
         var messageRowId = received.Ingest.FirstMessage?.Id ?? received.Ingest.FollowUp?.Id
             ?? await db.TicketMessages.Where(m => m.Channel == EmailIds.Channel && m.ExternalId == externalId).Select(m => m.Id).FirstAsync(cancellationToken);
-        await StoreAttachmentsAsync(db, ticketId, messageRowId, Attachments(message), cancellationToken);
+        await StoreAttachmentsAsync(db, ticketId, messageRowId, Attachments(message, options.CurrentValue.MaxAttachmentBytes), cancellationToken);
         var outcome = messageRowId == ticketId ? InboundEmailOutcome.Ticket : InboundEmailOutcome.FollowUp;
         return new EmailIntakeResult(outcome, ticketId, hold?.Detail) { MessageId = messageRowId };
     }
 
     /// <summary>Mail that cannot be read: a ticket a person takes (escalated), with the message as received attached.</summary>
     private async Task<EmailIntakeResult> UnreadableAsync(SupportConsoleDbContext db, MailboxOptions mailbox, byte[] raw, string externalId,
-        string? sender, string? subject, string why, CancellationToken cancellationToken)
+        string? sender, string? subject, string why, CancellationToken cancellationToken, bool headersOnly = false)
     {
         var customerId = sender is null ? UnknownSender : await CustomerForAsync(db, sender, null, cancellationToken);
         var hold = new ChannelHold(UnreadableHold, $"the email could not be read: {why}", Escalate: true);
         var inbound = new InboundTicket(externalId, customerId, EmailIds.Channel,
             Truncate(Clean(subject ?? string.Empty).Trim(), TicketIngestor.MaxSubjectLength),
-            $"This email could not be read: {why}. The message as received is attached ({OriginalMessageFileName}).", null)
+            headersOnly
+                ? $"This email was not read: {why}. Its headers are attached ({OriginalMessageFileName})."
+                : $"This email could not be read: {why}. The message as received is attached ({OriginalMessageFileName}).", null)
         {
             Hold = hold,
         };
@@ -180,14 +189,15 @@ public sealed class EmailIntake(
 
         var ticketId = received.TicketId!.Value;
         var messageRowId = received.Ingest.FirstMessage?.Id ?? ticketId;
-        await StoreAttachmentsAsync(db, ticketId, messageRowId, [new(OriginalMessageFileName, "message/rfc822", raw)], cancellationToken);
+        await StoreAttachmentsAsync(db, ticketId, messageRowId, [new(OriginalMessageFileName, "message/rfc822", raw.LongLength, raw)], cancellationToken);
         logger.LogWarning("Mailbox {Mailbox}: message {ExternalId} could not be read ({Reason}); ticket {TicketId} is escalated",
             mailbox.Name, externalId, why, ticketId);
         return new EmailIntakeResult(InboundEmailOutcome.Unreadable, ticketId, hold.Detail) { MessageId = messageRowId };
     }
 
     /// <summary>A delivery failure of one of our replies: noted on the reply's ticket and its outbox message; no ticket of its own.</summary>
-    private async Task<EmailIntakeResult> BounceAsync(SupportConsoleDbContext db, MailboxOptions mailbox, BounceReport bounce, CancellationToken cancellationToken)
+    private async Task<EmailIntakeResult> BounceAsync(SupportConsoleDbContext db, MailboxOptions mailbox, BounceReport bounce, Guid recordId,
+        CancellationToken cancellationToken)
     {
         var replyIds = bounce.OriginalMessageIds.Select(EmailIds.ReplyOutboxId).OfType<Guid>().Select(g => g.ToString()).ToList();
         var reply = await db.TicketMessages.AsNoTracking()
@@ -203,15 +213,24 @@ public sealed class EmailIntake(
 
         var now = clock.GetUtcNow();
         var note = $"The reply sent {reply.At:yyyy-MM-dd HH:mm} UTC bounced" + (what.Length > 0 ? $": {what}" : ".");
+
+        // The note and the record's outcome together: a bounce read again after a crash is not noted twice.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.TicketNotes.Add(new TicketNote { TicketId = reply.TicketId, Author = $"email:{mailbox.Name}", Body = note, CreatedAt = now });
         db.AuditEvents.Add(AuditEvent.Record(now, $"email:{mailbox.Name}", "email.bounced", "ticket", reply.TicketId.ToString(),
             JsonSerializer.Serialize(new BouncedDetails(reply.OutboxMessageId, bounce.Status, bounce.Recipient, bounce.Diagnostic), EmailJson.Default.BouncedDetails)));
         await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
         if (reply.OutboxMessageId is { } outboxId)
         {
             await db.OutboxMessages.Where(m => m.Id == outboxId)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.LastError, Truncate($"bounced: {what}", 1024)), cancellationToken);
         }
+
+        await db.InboundEmails.Where(e => e.Id == recordId)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Outcome, InboundEmailOutcome.Bounce).SetProperty(e => e.TicketId, reply.TicketId)
+                .SetProperty(e => e.Note, Truncate(note, 1024)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         return new EmailIntakeResult(InboundEmailOutcome.Bounce, reply.TicketId, note);
     }
@@ -257,7 +276,10 @@ public sealed class EmailIntake(
     /// <summary>The customer with this address; a new one (its id the address) when nobody has it.</summary>
     private static async Task<string> CustomerForAsync(SupportConsoleDbContext db, string address, string? name, CancellationToken cancellationToken)
     {
-        if (await db.Customers.AsNoTracking().Where(c => c.Email == address).Select(c => c.Id).FirstOrDefaultAsync(cancellationToken) is { } known)
+        // The address as written first (indexed), then in any case: records keep addresses as their systems wrote them.
+        var known = await db.Customers.AsNoTracking().Where(c => c.Email == address).Select(c => c.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? await db.Customers.AsNoTracking().Where(c => c.Email != null && c.Email.ToLower() == address).Select(c => c.Id).FirstOrDefaultAsync(cancellationToken);
+        if (known is not null)
         {
             return known;
         }
@@ -374,8 +396,8 @@ public sealed class EmailIntake(
                 continue;
             }
 
-            var (fileName, contentType, content) = attachments[position];
-            var refused = content.LongLength > limit;
+            var (fileName, contentType, size, content) = attachments[position];
+            var refused = content is null || size > limit;
             db.TicketAttachments.Add(new TicketAttachment
             {
                 Id = Guid.CreateVersion7(now),
@@ -384,10 +406,10 @@ public sealed class EmailIntake(
                 Position = position,
                 FileName = Truncate(fileName, 256)!,
                 ContentType = Truncate(contentType, 128)!,
-                SizeBytes = content.LongLength,
-                Sha256 = refused ? null : Convert.ToHexStringLower(SHA256.HashData(content)),
+                SizeBytes = size,
+                Sha256 = refused ? null : Convert.ToHexStringLower(SHA256.HashData(content!)),
                 Content = refused ? null : content,
-                RefusedReason = refused ? $"over the {Megabytes(limit)} limit ({Megabytes(content.LongLength)})" : null,
+                RefusedReason = refused ? $"over the {Megabytes(limit)} limit ({Megabytes(size)})" : null,
                 CreatedAt = now,
             });
         }
@@ -406,20 +428,23 @@ public sealed class EmailIntake(
         }
     }
 
-    /// <summary>The message's attachments, decoded, in order (a forwarded message is attached as <c>.eml</c>).</summary>
-    private static List<AttachmentContent> Attachments(MimeMessage message)
+    /// <summary>
+    /// The message's files, in order: every part with a file name or marked as an attachment (inline files too, as Apple
+    /// Mail sends them), and attached messages (as <c>.eml</c>). Content over <paramref name="limit"/> is counted, not kept.
+    /// </summary>
+    private static List<AttachmentContent> Attachments(MimeMessage message, long limit)
     {
         var list = new List<AttachmentContent>();
-        foreach (var entity in message.Attachments)
+        foreach (var entity in message.BodyParts)
         {
-            using var content = new MemoryStream();
+            using var content = new CappedStream(limit);
             string fileName;
             if (entity is MessagePart forwarded)
             {
                 forwarded.Message?.WriteTo(content);
                 fileName = (forwarded.ContentDisposition?.FileName ?? forwarded.Message?.Subject ?? "message") + ".eml";
             }
-            else if (entity is MimePart part)
+            else if (entity is MimePart part && (part.IsAttachment || !string.IsNullOrEmpty(part.FileName)))
             {
                 part.Content?.DecodeTo(content);
                 fileName = part.FileName ?? $"attachment-{list.Count + 1}";
@@ -429,10 +454,17 @@ public sealed class EmailIntake(
                 continue;
             }
 
-            list.Add(new(Clean(fileName), entity.ContentType.MimeType, content.ToArray()));
+            list.Add(new(FileNameOf(fileName), entity.ContentType.MimeType, content.Length, content.Kept));
         }
 
         return list;
+    }
+
+    /// <summary>A file name as a download may carry it: no control characters, no folders.</summary>
+    private static string FileNameOf(string name)
+    {
+        var clean = new string([.. Clean(name).Select(c => char.IsControl(c) || c is '/' or '\\' ? '_' : c)]).Trim();
+        return clean.Length == 0 ? "attachment" : clean;
     }
 
     /// <summary>In-Reply-To and References, oldest first, without duplicates or angle brackets.</summary>
@@ -493,7 +525,73 @@ public sealed class EmailIntake(
         return builder.ToString();
     }
 
-    private static string? Truncate(string? text, int length) => text is null || text.Length <= length ? text : text[..length];
+    /// <summary>At most <paramref name="length"/> characters, never half a surrogate pair (ingest refuses those).</summary>
+    private static string? Truncate(string? text, int length)
+    {
+        if (text is null || text.Length <= length)
+        {
+            return text;
+        }
 
-    private sealed record AttachmentContent(string FileName, string ContentType, byte[] Content);
+        return char.IsHighSurrogate(text[length - 1]) ? text[..(length - 1)] : text[..length];
+    }
+
+    /// <summary>A file: its size, and its content unless it was over the limit.</summary>
+    private sealed record AttachmentContent(string FileName, string ContentType, long Size, byte[]? Content);
+
+    /// <summary>A write-only stream that keeps what is written up to a limit and counts the rest.</summary>
+    private sealed class CappedStream(long limit) : Stream
+    {
+        private readonly MemoryStream _kept = new();
+        private long _length;
+
+        /// <summary>What was written, or null when it was more than the limit.</summary>
+        public byte[]? Kept => _length <= limit ? _kept.ToArray() : null;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _length += buffer.Length;
+            if (_length <= limit)
+            {
+                _kept.Write(buffer);
+            }
+            else if (_kept.Length > 0)
+            {
+                _kept.SetLength(0);
+                _kept.Capacity = 0;
+            }
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _kept.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -20,6 +20,17 @@ public sealed class EmailOptions
     [Range(1, 100L * 1024 * 1024)]
     public long MaxAttachmentBytes { get; set; } = 25L * 1024 * 1024;
 
+    /// <summary>
+    /// The largest message read whole; a larger one becomes an escalated ticket from its headers alone (it stays in the
+    /// mailbox), so one huge message cannot take the console's memory.
+    /// </summary>
+    [Range(1024, 1024L * 1024 * 1024)]
+    public long MaxMessageBytes { get; set; } = 60L * 1024 * 1024;
+
+    /// <summary>No auto reply to mail sent longer ago than this (mail that waited in the mailbox before it was first connected, say).</summary>
+    [Range(0.1, 24 * 365)]
+    public double MaxAutoReplyAgeHours { get; set; } = 24;
+
     /// <summary>At most one auto reply per conversation in this many minutes (a loop with another robot stops here).</summary>
     [Range(0, 7 * 24 * 60)]
     public double AutoReplyIntervalMinutes { get; set; } = 60;

@@ -84,7 +84,7 @@ public sealed class MailboxReader(
         }
 
         folder.CountChanged += OnCountChanged;
-        var failed = new HashSet<uint>();
+        var failed = new Dictionary<uint, (int Attempts, DateTimeOffset RetryAt)>();
         while (!stoppingToken.IsCancellationRequested)
         {
             Interlocked.Exchange(ref arrived, 0);
@@ -95,10 +95,17 @@ public sealed class MailboxReader(
                 continue;
             }
 
+            // Wake for the next retry of a message that failed, if it comes before the IDLE renewal or the next poll.
+            var wait = idle ? TimeSpan.FromMinutes(mailbox.IdleRenewMinutes) : TimeSpan.FromSeconds(mailbox.PollSeconds);
+            if (failed.Count > 0 && failed.Values.Min(f => f.RetryAt) - DateTimeOffset.UtcNow is var retry && retry < wait)
+            {
+                wait = retry < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retry;
+            }
+
             if (idle)
             {
                 // IDLE until the server reports new mail, renewed every few minutes (servers drop long IDLEs).
-                using var done = new CancellationTokenSource(TimeSpan.FromMinutes(mailbox.IdleRenewMinutes));
+                using var done = new CancellationTokenSource(wait);
                 idling = done;
                 try
                 {
@@ -111,7 +118,7 @@ public sealed class MailboxReader(
             }
             else
             {
-                await Task.Delay(TimeSpan.FromSeconds(mailbox.PollSeconds), stoppingToken);
+                await Task.Delay(wait, stoppingToken);
                 await client.NoOpAsync(stoppingToken);
             }
         }
@@ -119,47 +126,81 @@ public sealed class MailboxReader(
         await client.DisconnectAsync(quit: true, CancellationToken.None);
     }
 
-    /// <summary>Every message of the folder not flagged as processed, oldest first: stored, then flagged (and moved).</summary>
-    private async Task ReadWaitingAsync(MailboxOptions mailbox, IMailFolder folder, IMailFolder? target, HashSet<uint> failed,
-        CancellationToken stoppingToken)
+    /// <summary>
+    /// Every message of the folder not flagged as processed, oldest first: stored, then flagged (and moved). One that
+    /// fails (the database away) stays unflagged and is tried again after 30 s, then twice as long each time up to an
+    /// hour; the others go on meanwhile.
+    /// </summary>
+    private async Task ReadWaitingAsync(MailboxOptions mailbox, IMailFolder folder, IMailFolder? target,
+        Dictionary<uint, (int Attempts, DateTimeOffset RetryAt)> failed, CancellationToken stoppingToken)
     {
-        var waiting = await folder.SearchAsync(SearchQuery.NotKeyword(ProcessedKeyword), stoppingToken);
-        if (waiting.All(u => failed.Contains(u.Id)))
+        var now = DateTimeOffset.UtcNow;
+        var waiting = (await folder.SearchAsync(SearchQuery.NotKeyword(ProcessedKeyword), stoppingToken))
+            .Where(u => !failed.TryGetValue(u.Id, out var f) || f.RetryAt <= now)
+            .OrderBy(u => u.Id)
+            .ToList();
+        if (waiting.Count == 0)
         {
             return;
         }
 
         monitor.Reading(mailbox.Name);
-        foreach (var uid in waiting.Where(u => !failed.Contains(u.Id)).OrderBy(u => u.Id))
+        var sizes = (await folder.FetchAsync(waiting, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, stoppingToken))
+            .ToDictionary(m => m.UniqueId.Id, m => (long?)m.Size);
+        var limit = options.CurrentValue.MaxMessageBytes;
+        foreach (var uid in waiting)
         {
-            byte[] raw;
-            using (var stream = await folder.GetStreamAsync(uid, string.Empty, stoppingToken))
-            using (var copy = new MemoryStream())
-            {
-                await stream.CopyToAsync(copy, stoppingToken);
-                raw = copy.ToArray();
-            }
-
             EmailIntakeResult result;
             try
             {
-                result = await intake.ReceiveAsync(mailbox, raw, stoppingToken);
+                if (sizes.GetValueOrDefault(uid.Id) is { } size && size > limit)
+                {
+                    // Too large to read into memory: its headers become an escalated ticket; the message stays in the mailbox.
+                    using var headers = new MemoryStream();
+                    (await folder.GetHeadersAsync(uid, stoppingToken)).WriteTo(headers);
+                    headers.Write("\r\n"u8);
+                    result = await intake.ReceiveAsync(mailbox, headers.ToArray(), stoppingToken,
+                        tooLarge: $"it is {size / (1024.0 * 1024):0.#} MB, over the {limit / (1024.0 * 1024):0.#} MB limit (Email:MaxMessageBytes); read it in the mailbox");
+                }
+                else
+                {
+                    byte[] raw;
+                    using (var stream = await folder.GetStreamAsync(uid, string.Empty, stoppingToken))
+                    using (var copy = new MemoryStream())
+                    {
+                        await stream.CopyToAsync(copy, stoppingToken);
+                        raw = copy.ToArray();
+                    }
+
+                    result = await intake.ReceiveAsync(mailbox, raw, stoppingToken);
+                }
+
+                await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen) { Keywords = { ProcessedKeyword }, Silent = true },
+                    stoppingToken);
+                if (target is not null)
+                {
+                    await folder.MoveToAsync(uid, target, stoppingToken);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (MessageNotFoundException)
             {
-                // Left unflagged: read again on the next connection (or restart); the others go on meanwhile.
-                failed.Add(uid.Id);
+                // Gone meanwhile: another instance reading the same mailbox moved it (after storing it, once).
+                failed.Remove(uid.Id);
+                continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not IOException && e is not ImapProtocolException && e is not ServiceNotConnectedException)
+            {
+                // Left unflagged, tried again later; a broken connection (above) ends this one and reconnects instead.
+                var attempts = failed.TryGetValue(uid.Id, out var f) ? f.Attempts + 1 : 1;
+                var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, attempts - 1)));
+                failed[uid.Id] = (attempts, DateTimeOffset.UtcNow + delay);
                 monitor.Failed(mailbox.Name, $"message {uid.Id}: {e.Message}");
-                logger.LogError(e, "Mailbox {Mailbox}: message {Uid} could not be stored; it stays unflagged and is read again later", mailbox.Name, uid.Id);
+                logger.LogError(e, "Mailbox {Mailbox}: message {Uid} could not be stored (attempt {Attempt}); it stays unflagged and is tried again in {Delay:0} s",
+                    mailbox.Name, uid.Id, attempts, delay.TotalSeconds);
                 continue;
             }
 
-            await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen) { Keywords = { ProcessedKeyword }, Silent = true }, stoppingToken);
-            if (target is not null)
-            {
-                await folder.MoveToAsync(uid, target, stoppingToken);
-            }
-
+            failed.Remove(uid.Id);
             monitor.Read(mailbox.Name);
             logger.LogInformation("Mailbox {Mailbox}: message {Uid} -> {Outcome} {TicketId}{Again}", mailbox.Name, uid.Id, result.Outcome, result.TicketId,
                 result.AlreadyHandled ? " (read before)" : string.Empty);

@@ -27,7 +27,8 @@ public sealed class SmtpReplyChannel(
 
     public async Task<bool> OwnsAsync(OutboxMessage reply, CancellationToken cancellationToken)
     {
-        if (reply.TicketId is not { } ticketId)
+        // No mailbox configured: no ticket came from one (an installation without email asks nothing per reply).
+        if (reply.TicketId is not { } ticketId || options.CurrentValue.Mailboxes.Count == 0)
         {
             return false;
         }
@@ -104,8 +105,15 @@ public sealed class SmtpReplyChannel(
         message.From.Add(new MailboxAddress(null, mailbox.Address));
         message.To.Add(MailboxAddress.Parse(to));
         message.MessageId = messageId;
-        message.InReplyTo = answered.MessageId;
-        foreach (var reference in (answered.References ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(answered.MessageId))
+
+        // A message id too long to keep was stored as its hash: no id the customer's client would know, so none is named.
+        if (!answered.MessageId.StartsWith(EmailIds.HashedPrefix, StringComparison.Ordinal))
+        {
+            message.InReplyTo = answered.MessageId;
+        }
+
+        foreach (var reference in (answered.References ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries).Append(answered.MessageId)
+                     .Where(r => !r.StartsWith(EmailIds.HashedPrefix, StringComparison.Ordinal)))
         {
             message.References.Add(reference);
         }

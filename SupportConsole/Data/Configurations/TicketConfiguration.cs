@@ -49,7 +49,7 @@ internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<Tick
         builder.Property(m => m.Subject).HasMaxLength(512);
         builder.Property(m => m.LabelledIntent).HasMaxLength(128);
         builder.Property(m => m.HoldCode).HasMaxLength(32);
-        builder.Property(m => m.HoldDetail).HasMaxLength(512);
+        builder.Property(m => m.HoldDetail).HasMaxLength(TicketMessage.MaxHoldDetailLength);
 
         // A message id names one message per channel: a repeated follow-up is found, not stored twice.
         builder.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique();

@@ -128,6 +128,9 @@ public sealed class TicketMessage
 {
     public const int MaxIdLength = 256;
 
+    /// <summary>The longest hold sentence kept with a message (its column's size).</summary>
+    public const int MaxHoldDetailLength = 512;
+
     /// <summary>The first message of a ticket has the ticket's id; later ones are time-ordered ids of their own.</summary>
     public Guid Id { get; set; }
 
