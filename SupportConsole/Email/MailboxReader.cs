@@ -1,6 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
 
 namespace SupportConsole.Email;
@@ -26,6 +27,12 @@ public sealed class MailboxReader(
 
     private async Task RunAsync(MailboxOptions mailbox, CancellationToken stoppingToken)
     {
+        if (mailbox.Security == SecureSocketOptions.None && !IsLoopback(mailbox.Host))
+        {
+            logger.LogWarning("Mailbox {Mailbox}: {Host} is not on this machine and Security is None: the password and the mail cross the network in clear",
+                mailbox.Name, mailbox.Host);
+        }
+
         var wait = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -206,6 +213,9 @@ public sealed class MailboxReader(
                 result.AlreadyHandled ? " (read before)" : string.Empty);
         }
     }
+
+    private static bool IsLoopback(string host) =>
+        host is "localhost" || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static async Task<IMailFolder> MoveTargetAsync(ImapClient client, MailboxOptions mailbox, CancellationToken cancellationToken)
     {
