@@ -8,8 +8,9 @@ using SupportConsole.Data.Entities;
 namespace SupportConsole.Delivery;
 
 /// <summary>
-/// Delivers outbox messages to their kind's webhook, or a reply to the channel its ticket came through (<see cref="IReplyChannel"/>, email): at least once, with the message id in <c>X-Message-Id</c> so the
-/// receiver can drop repeats, retried with exponential back-off until delivered or out of attempts. A message is
+/// Delivers outbox messages to their kind's webhook, or a reply to the channel its ticket came through
+/// (<see cref="IReplyChannel"/>: email): at least once, with the message id in <c>X-Message-Id</c> so the receiver can
+/// drop repeats (the channel's own id for a channel), retried with exponential back-off until delivered or out of attempts. A message is
 /// claimed before it is sent, so two dispatchers (or instances) never send it at the same time. Each pass runs as a
 /// Hangfire job (<see cref="OutboxDeliveryJob"/>).
 /// </summary>
