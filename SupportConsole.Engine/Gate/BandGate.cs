@@ -24,7 +24,7 @@ public sealed record GateInput(
     /// <summary>The customer's reply in a conversation: it goes to an agent, who sees the thread, never out on its own.</summary>
     public bool FollowUp { get; init; }
 
-    /// <summary>The channel keeps the message from auto (or, escalating, from the queues of drafts).</summary>
+    /// <summary>The channel keeps the message from auto; an escalating hold hands it to a person.</summary>
     public ChannelHold? Hold { get; init; }
 }
 
@@ -34,8 +34,9 @@ public sealed record GateDecision(Band Band, Band PolicyBand, IReadOnlyList<Deci
 /// <summary>
 /// Band = per-intent policy and confidence thresholds, then the overrides in this order: hard rules escalate (and set
 /// the priority; a safeguard means no draft at all); a follow-up in a conversation turns auto into suggest; a channel's
-/// hold turns auto into suggest (or escalates, for unreadable mail); the kill switch turns auto into suggest; groundedness under the floor turns auto into suggest; cost over the ceiling hands the
-/// ticket to a person. Every rule that fired is kept as a reason.
+/// hold turns auto into suggest (or escalates, for unreadable mail); the kill switch turns auto into suggest;
+/// groundedness under the floor turns auto into suggest; cost over the ceiling hands the ticket to a person. Every rule
+/// that fired is kept as a reason.
 /// </summary>
 public static class BandGate
 {

@@ -337,7 +337,9 @@ public sealed partial class TicketIngestor(
     {
         message.OriginalBody = inbound.OriginalBody;
         message.HoldCode = inbound.Hold?.Code;
-        message.HoldDetail = inbound.Hold?.Detail is { Length: > TicketMessage.MaxHoldDetailLength } detail ? detail[..TicketMessage.MaxHoldDetailLength] : inbound.Hold?.Detail;
+        message.HoldDetail = inbound.Hold?.Detail is { Length: > TicketMessage.MaxHoldDetailLength } detail
+            ? detail[..(char.IsHighSurrogate(detail[TicketMessage.MaxHoldDetailLength - 1]) ? TicketMessage.MaxHoldDetailLength - 1 : TicketMessage.MaxHoldDetailLength)]
+            : inbound.Hold?.Detail;
         message.HoldEscalates = inbound.Hold?.Escalate ?? false;
     }
 
