@@ -16,21 +16,10 @@ public sealed class EmailChannelFixture : IDisposable
     public EmailChannelFixture()
     {
         Servers = new MailServers();
-        Factory = new AppFactory(new Dictionary<string, string?>
-        {
-            ["Email:Mailboxes:0:Name"] = "support",
-            ["Email:Mailboxes:0:Address"] = Servers.Address,
-            ["Email:Mailboxes:0:Host"] = MailServers.Host,
-            ["Email:Mailboxes:0:Port"] = Servers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Email:Mailboxes:0:Security"] = "None",
-            ["Email:Mailboxes:0:User"] = Servers.User,
-            ["Email:Mailboxes:0:Password"] = Servers.Password,
-            ["Email:Smtp:Host"] = MailServers.Host,
-            ["Email:Smtp:Port"] = Servers.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Email:Smtp:Security"] = "None",
-            ["Email:MaxReconnectSeconds"] = "2",
-            ["Email:MaxAttachmentBytes"] = (25 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        var settings = Servers.ConsoleSettings("support", Servers.SmtpPort);
+        settings["Email:MaxReconnectSeconds"] = "2";
+        settings["Email:MaxAttachmentBytes"] = (25 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Factory = new AppFactory(settings);
         Factory.Client().Dispose();
     }
 

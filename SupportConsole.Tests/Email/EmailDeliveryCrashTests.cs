@@ -30,27 +30,19 @@ public sealed class EmailDeliveryCrashTests
         using var proxy = new SmtpProxy(servers.SmtpPort) { Mode = SmtpProxyMode.Hang };
         using var state = new TemporaryDirectory();
         var data = Path.Combine(state.Path, "var");
-        var environment = new Dictionary<string, string>
-        {
-            ["SUPPORTCONSOLE_DATA_DIR"] = data,
-            ["Email__Mailboxes__0__Name"] = "support",
-            ["Email__Mailboxes__0__Address"] = servers.Address,
-            ["Email__Mailboxes__0__Host"] = MailServers.Host,
-            ["Email__Mailboxes__0__Port"] = servers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Email__Mailboxes__0__Security"] = "None",
-            ["Email__Mailboxes__0__User"] = servers.User,
-            ["Email__Mailboxes__0__PasswordVariable"] = "TEST_MAILBOX_PASSWORD",
-            ["TEST_MAILBOX_PASSWORD"] = servers.Password,
-            ["Email__Smtp__Host"] = MailServers.Host,
-            ["Email__Smtp__Port"] = proxy.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Email__Smtp__Security"] = "None",
+        var environment = servers.ConsoleSettings("support", proxy.Port, "__").ToDictionary(p => p.Key, p => p.Value!);
 
-            // A claim lasts three timeouts (15 s); the sweep looks every two seconds for what came due. The test kills
-            // the console well inside a timeout after the moment it waits for.
-            ["Outbox__RequestTimeoutSeconds"] = "5",
-            ["Outbox__FirstRetrySeconds"] = "1",
-            ["Jobs__OutboxSweepCron"] = "*/2 * * * * *",
-        };
+        // The password from an environment variable, as a real installation keeps it.
+        environment.Remove("Email__Mailboxes__0__Password");
+        environment["Email__Mailboxes__0__PasswordVariable"] = "TEST_MAILBOX_PASSWORD";
+        environment["TEST_MAILBOX_PASSWORD"] = servers.Password;
+        environment["SUPPORTCONSOLE_DATA_DIR"] = data;
+
+        // A claim lasts three timeouts (15 s); the sweep looks every two seconds for what came due. The test kills the
+        // console well inside a timeout after the moment it waits for.
+        environment["Outbox__RequestTimeoutSeconds"] = "5";
+        environment["Outbox__FirstRetrySeconds"] = "1";
+        environment["Jobs__OutboxSweepCron"] = "*/2 * * * * *";
 
         // 1. Killed after the claim, while the SMTP server has not even greeted it.
         var beforeSend = Mail("crash-one@customer.example");

@@ -20,22 +20,15 @@ public sealed class MailboxPollingTests
     {
         using var servers = new MailServers();
         await using var webhook = await FakeHttpServer.StartAsync();
-        using var app = new AppFactory(new Dictionary<string, string?>
-        {
-            ["Outbox:WebhookUrl"] = new Uri(webhook.BaseUrl, "/replies").ToString(),
-            ["Email:MaxMessageBytes"] = "200000",
-            ["Email:Mailboxes:0:Name"] = "polled",
-            ["Email:Mailboxes:0:Address"] = servers.Address,
-            ["Email:Mailboxes:0:Host"] = MailServers.Host,
-            ["Email:Mailboxes:0:Port"] = servers.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Email:Mailboxes:0:Security"] = "None",
-            ["Email:Mailboxes:0:User"] = servers.User,
-            ["Email:Mailboxes:0:Password"] = servers.Password,
-            ["Email:Mailboxes:0:UseIdle"] = "false",
-            ["Email:Mailboxes:0:PollSeconds"] = "1",
-            ["Email:Mailboxes:0:Processed"] = "Move",
-            ["Email:Mailboxes:0:MoveTo"] = "Handled",
-        });
+        // No SMTP server, a reply webhook: replies to mail must wait, not go to the webhook.
+        var settings = servers.ConsoleSettings("polled", smtpPort: null);
+        settings["Outbox:WebhookUrl"] = new Uri(webhook.BaseUrl, "/replies").ToString();
+        settings["Email:MaxMessageBytes"] = "200000";
+        settings["Email:Mailboxes:0:UseIdle"] = "false";
+        settings["Email:Mailboxes:0:PollSeconds"] = "1";
+        settings["Email:Mailboxes:0:Processed"] = "Move";
+        settings["Email:Mailboxes:0:MoveTo"] = "Handled";
+        using var app = new AppFactory(settings);
         app.Client().Dispose();
 
         var mail = new MimeMessage();

@@ -104,6 +104,34 @@ public sealed class MailServers : IDisposable
     /// <summary>The Maildir aiosmtpd stores each message it is sent in (new/ and cur/).</summary>
     public string SmtpMaildir { get; }
 
+    /// <summary>
+    /// The console's settings for one mailbox on this IMAP server (no TLS) and, when <paramref name="smtpPort"/> is given,
+    /// for replies through that port: keys joined by <paramref name="separator"/> (<c>:</c> for configuration, <c>__</c>
+    /// for environment variables). Add to the result for anything else.
+    /// </summary>
+    public Dictionary<string, string?> ConsoleSettings(string mailbox, int? smtpPort, string separator = ":")
+    {
+        string Key(string path) => "Email" + separator + path.Replace(":", separator, StringComparison.Ordinal);
+        var settings = new Dictionary<string, string?>
+        {
+            [Key("Mailboxes:0:Name")] = mailbox,
+            [Key("Mailboxes:0:Address")] = Address,
+            [Key("Mailboxes:0:Host")] = Host,
+            [Key("Mailboxes:0:Port")] = ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [Key("Mailboxes:0:Security")] = "None",
+            [Key("Mailboxes:0:User")] = User,
+            [Key("Mailboxes:0:Password")] = Password,
+        };
+        if (smtpPort is { } port)
+        {
+            settings[Key("Smtp:Host")] = Host;
+            settings[Key("Smtp:Port")] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[Key("Smtp:Security")] = "None";
+        }
+
+        return settings;
+    }
+
     /// <summary>A client connected to the IMAP server (no TLS) and signed in as <see cref="User"/>; the caller disposes it.</summary>
     public async Task<ImapClient> ConnectImapAsync(CancellationToken cancellationToken = default)
     {

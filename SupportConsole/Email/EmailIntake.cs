@@ -131,12 +131,13 @@ public sealed class EmailIntake(
         var subject = Truncate(Clean(message.Subject ?? string.Empty).Trim(), TicketIngestor.MaxSubjectLength)!;
         var own = options.CurrentValue.Mailboxes.Select(m => m.Address).ToList();
         var maxAge = TimeSpan.FromHours(options.CurrentValue.MaxAutoReplyAgeHours);
+        var receivedAt = ReceivedAt(message);
         var hold = AutomaticMail.Reason(message, own) is { } automatic
             ? new ChannelHold(AutomaticHold, $"no auto reply to machine mail: {automatic}", Escalate: false)
-            : ReceivedAt(message) is { } sentAt && clock.GetUtcNow() - sentAt > maxAge
+            : receivedAt is { } sentAt && clock.GetUtcNow() - sentAt > maxAge
             ? new ChannelHold(StaleHold, $"no auto reply to mail sent {sentAt:yyyy-MM-dd HH:mm} UTC, more than {maxAge.TotalHours:0.#} hours ago", Escalate: false)
             : await RecentAutoReplyAsync(db, customerId, threadKey, subject, cancellationToken);
-        var inbound = new InboundTicket(externalId, customerId, EmailIds.Channel, subject, text, ReceivedAt(message))
+        var inbound = new InboundTicket(externalId, customerId, EmailIds.Channel, subject, text, receivedAt)
         {
             InReplyTo = parent,
             ThreadKey = threadKey,
